@@ -1,0 +1,1 @@
+//! The blocking pool: threads spawned on demand for work that blocks.

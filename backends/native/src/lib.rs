@@ -1,0 +1,57 @@
+//! avx's native backend: its own reactor, timer wheel, schedulers and blocking pool,
+//! standing on `libc` alone.
+//!
+//! Users reach this crate through the `avx` facade; its public items are the backend
+//! seam, not an API of their own. The facade owns the user-facing types (`JoinHandle`,
+//! `Sleep`, sockets) and dispatches to a backend with one predictable branch.
+//!
+//! # The backend seam
+//!
+//! Every avx backend provides the same small set of operations; `avx-tokio` provides
+//! them over tokio. This crate's side of it:
+//!
+//! | area | items | notes |
+//! |---|---|---|
+//! | runtime | [`runtime::Runtime`], [`runtime::Handle`], [`runtime::Config`] | `block_on`, `spawn`, `spawn_blocking`, `enter`, shutdown |
+//! | tasks | [`task::JoinHandle`], [`task::AbortHandle`], [`task::JoinError`], [`task::LocalSet`] | one allocation per task; a dropped `JoinHandle` detaches |
+//! | time | [`time::Sleep`], [`time::now`], `pause`/`resume`/`advance` | millisecond wheel; paused clock for tests |
+//! | budget | [`coop`] | a task's poll budget, spent by resources that may be always ready |
+//! | I/O | [`io::Registration`] | readiness for a raw fd; the facade owns the socket |
+//!
+//! A backend never sees the user's sockets or files: the facade asks it for readiness
+//! of a file descriptor and does the syscalls itself. That keeps a backend small
+//! enough to replace (io_uring, a deterministic simulator).
+//!
+//! # Layout
+//!
+//! ```text
+//! sys/        epoll (Linux) and kqueue (macOS, BSD): the only place that makes syscalls
+//! reactor/    registrations with generation tags, readiness, wakers
+//! time/       clock (pausable), hierarchical wheel, timer entries, Sleep
+//! task/       the task cell: state word, raw vtable, harness, JoinHandle, LocalSet
+//! scheduler/  current-thread and multi-thread work-stealing schedulers
+//! blocking/   the blocking pool
+//! runtime/    configuration, the driver that parks, thread-local context
+//! ```
+//!
+//! `unsafe` lives in `task/`, the queues in `scheduler/`, `sys/` and the timer's
+//! intrusive lists; every block names its invariant in a `SAFETY:` comment.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+#[macro_use]
+mod macros;
+
+pub(crate) mod loom;
+
+pub mod coop;
+pub mod io;
+pub(crate) mod sys;
+pub mod runtime;
+pub(crate) mod scheduler;
+pub mod task;
+pub mod time;
+
+pub(crate) mod blocking;
+pub(crate) mod reactor;

@@ -1,0 +1,2 @@
+//! The runtime: configuration, the driver that parks a thread, the thread-local
+//! context.

@@ -1,0 +1,3 @@
+//! The schedulers: current-thread and multi-thread work-stealing.
+
+pub(crate) mod multi_thread;

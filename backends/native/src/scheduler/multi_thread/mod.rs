@@ -1,0 +1,1 @@
+//! The multi-thread work-stealing scheduler.

@@ -1,0 +1,1 @@
+//! The OS readiness primitives: epoll on Linux, kqueue on macOS and the BSDs.

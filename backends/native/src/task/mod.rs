@@ -1,0 +1,1 @@
+//! Tasks: one allocation holding the header, the future and its output.

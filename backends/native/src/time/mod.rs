@@ -1,0 +1,1 @@
+//! Time: a pausable clock, the hierarchical timer wheel and `Sleep`.

@@ -1,0 +1,1 @@
+//! avx's attribute macros.
