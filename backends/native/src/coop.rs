@@ -69,7 +69,9 @@ fn with_budget<R>(budget: Budget, f: impl FnOnce() -> R) -> R {
 /// Whether the current task may still do work before it has to yield.
 #[inline]
 pub fn has_budget_remaining() -> bool {
-    CURRENT.try_with(|cell| cell.get().has_remaining()).unwrap_or(true)
+    CURRENT
+        .try_with(|cell| cell.get().has_remaining())
+        .unwrap_or(true)
 }
 
 /// Spends one unit of the current task's budget, or, when none is left, wakes the

@@ -47,9 +47,9 @@ pub(crate) mod loom;
 
 pub mod coop;
 pub mod io;
-pub(crate) mod sys;
 pub mod runtime;
 pub(crate) mod scheduler;
+pub(crate) mod sys;
 pub mod task;
 pub mod time;
 
