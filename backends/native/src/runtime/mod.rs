@@ -1,2 +1,108 @@
 //! The runtime: configuration, the driver that parks a thread, the thread-local
-//! context.
+//! context, and `Runtime`/`Handle`, the seam's entry points.
+
+mod config;
+pub(crate) mod context;
+pub(crate) mod driver;
+mod handle;
+pub(crate) mod park;
+
+pub use config::{Callback, Config, Flavor, ThreadNameFn};
+pub use context::{TryCurrentError, is_driving};
+pub use handle::{EnterGuard, Handle};
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::time::Duration;
+
+use crate::scheduler::{self, current_thread::CurrentThread};
+
+/// A native runtime: a scheduler, its drivers and its blocking pool.
+pub struct Runtime {
+    scheduler: Scheduler,
+    handle: Handle,
+}
+
+enum Scheduler {
+    CurrentThread(CurrentThread),
+}
+
+impl Runtime {
+    /// Builds a runtime from `config`.
+    pub fn new(config: Config) -> io::Result<Runtime> {
+        let (driver, driver_handle) = driver::Driver::new(driver::DriverConfig {
+            enable_io: config.enable_io,
+            enable_time: config.enable_time,
+            start_paused: config.start_paused,
+        })?;
+        match config.flavor {
+            Flavor::CurrentThread | Flavor::MultiThread => {
+                let (scheduler, handle) = CurrentThread::new(
+                    driver,
+                    driver_handle,
+                    config.event_interval,
+                    config.global_queue_interval(),
+                );
+                Ok(Runtime {
+                    scheduler: Scheduler::CurrentThread(scheduler),
+                    handle: Handle {
+                        inner: scheduler::Handle::CurrentThread(handle),
+                    },
+                })
+            }
+        }
+    }
+
+    /// Runs `future` to completion on this thread, driving the runtime meanwhile.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        match (&self.scheduler, &self.handle.inner) {
+            (Scheduler::CurrentThread(ct), scheduler::Handle::CurrentThread(h)) => {
+                ct.block_on(&self.handle.inner, h, future)
+            }
+        }
+    }
+
+    /// The runtime's handle.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Makes this runtime current on this thread until the guard drops.
+    pub fn enter(&self) -> EnterGuard<'_> {
+        self.handle.enter()
+    }
+
+    /// Shuts down, waiting at most `timeout` for blocking work to finish.
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shutdown(Some(timeout));
+    }
+
+    /// Shuts down without waiting for blocking work.
+    pub fn shutdown_background(self) {
+        self.shutdown_timeout(Duration::ZERO);
+    }
+
+    fn shutdown(&mut self, _blocking_timeout: Option<Duration>) {
+        match (&self.scheduler, &self.handle.inner) {
+            (Scheduler::CurrentThread(ct), scheduler::Handle::CurrentThread(h)) => {
+                ct.shutdown(&self.handle.inner, h)
+            }
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.shutdown(None);
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("flavor", &self.handle.flavor())
+            .finish_non_exhaustive()
+    }
+}

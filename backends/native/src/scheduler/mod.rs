@@ -1,3 +1,63 @@
 //! The schedulers: current-thread and multi-thread work-stealing.
+//!
+//! `Handle` is what tasks, wakers and the runtime's `Handle` hold; `Context` is the
+//! scheduler state of the thread that is driving it right now.
 
+pub(crate) mod current_thread;
+mod defer;
+pub(crate) mod inject;
 pub(crate) mod multi_thread;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::task::Waker;
+
+use crate::runtime::driver;
+use crate::task::{Id, JoinHandle};
+
+#[derive(Clone)]
+pub(crate) enum Handle {
+    CurrentThread(Arc<current_thread::Handle>),
+}
+
+pub(crate) enum Context {
+    CurrentThread(current_thread::Context),
+}
+
+impl Handle {
+    pub(crate) fn spawn<F>(&self, future: F, id: Id) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match self {
+            Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, id),
+        }
+    }
+
+    pub(crate) fn driver(&self) -> &driver::Handle {
+        match self {
+            Handle::CurrentThread(h) => &h.driver,
+        }
+    }
+
+    pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
+        match (self, other) {
+            (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),
+        }
+    }
+}
+
+impl Context {
+    pub(crate) fn defer(&self, waker: &Waker) {
+        match self {
+            Context::CurrentThread(cx) => cx.defer(waker),
+        }
+    }
+
+    pub(crate) fn current_thread(&self) -> &current_thread::Context {
+        match self {
+            Context::CurrentThread(cx) => cx,
+        }
+    }
+}

@@ -30,6 +30,9 @@ pub use join::{AbortHandle, JoinHandle};
 
 pub(crate) use raw::RawTask;
 
+mod spawn;
+pub use spawn::{YieldNow, spawn, yield_now};
+
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;

@@ -1,0 +1,45 @@
+//! Spawning onto the current runtime, and yielding to it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::{Id, JoinHandle};
+use crate::runtime::context;
+
+/// Spawns `future` on the current runtime; panics outside one.
+#[track_caller]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let id = Id::next();
+    context::expect_current(|handle| handle.spawn(future, id))
+}
+
+/// Yields to the scheduler: the task is resumed only after every other ready task
+/// and the I/O and timer drivers have had their turn.
+pub fn yield_now() -> YieldNow {
+    YieldNow { yielded: false }
+}
+
+/// The future of [`yield_now`].
+#[derive(Debug)]
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct YieldNow {
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        context::defer(cx.waker());
+        Poll::Pending
+    }
+}
