@@ -98,6 +98,13 @@ pub(crate) fn with_current<R>(
     }
 }
 
+/// Whether a native runtime is current on this thread.
+pub fn has_current() -> bool {
+    CONTEXT
+        .try_with(|cx| cx.current.borrow().is_some())
+        .unwrap_or(false)
+}
+
 /// Like `with_current`, panicking with tokio's message outside a runtime.
 #[track_caller]
 pub(crate) fn expect_current<R>(f: impl FnOnce(&scheduler::Handle) -> R) -> R {
@@ -157,6 +164,40 @@ impl Drop for SetCurrentGuard {
 impl fmt::Debug for SetCurrentGuard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SetCurrentGuard").finish()
+    }
+}
+
+/// Hides the current native runtime until the guard drops: the facade does this
+/// while a thread is inside a runtime of another backend, so the innermost runtime
+/// is the current one.
+pub fn suspend() -> SuspendGuard {
+    let prev = CONTEXT.try_with(|cx| cx.current.take()).ok().flatten();
+    SuspendGuard {
+        prev,
+        _not_send: PhantomData,
+    }
+}
+
+/// Restores the runtime hidden by [`suspend`].
+pub struct SuspendGuard {
+    prev: Option<scheduler::Handle>,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Drop for SuspendGuard {
+    fn drop(&mut self) {
+        if let Some(prev) = self.prev.take() {
+            let _ = CONTEXT.try_with(|cx| {
+                let replaced = cx.current.replace(Some(prev));
+                drop(replaced);
+            });
+        }
+    }
+}
+
+impl fmt::Debug for SuspendGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SuspendGuard").finish_non_exhaustive()
     }
 }
 

@@ -55,6 +55,18 @@ impl Handle {
         self.inner.spawn(future, Id::next())
     }
 
+    /// Polls `future` to completion on this thread, parking it between wake-ups.
+    ///
+    /// The runtime is current meanwhile, but this thread does not run the runtime's
+    /// tasks or drivers: on a current-thread runtime they advance only while some
+    /// thread is inside `Runtime::block_on` (tokio's rule).
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        context::enter_runtime(&self.inner, true, || {
+            super::park::ParkThread::new().block_on(future)
+        })
+    }
+
     /// Which scheduler this runtime runs.
     pub fn flavor(&self) -> Flavor {
         match self.inner {

@@ -8,7 +8,7 @@ mod handle;
 pub(crate) mod park;
 
 pub use config::{Callback, Config, Flavor, ThreadNameFn};
-pub use context::{TryCurrentError, is_driving};
+pub use context::{SuspendGuard, TryCurrentError, has_current, is_driving, suspend};
 pub use handle::{EnterGuard, Handle};
 
 use std::fmt;

@@ -31,7 +31,7 @@ pub use join::{AbortHandle, JoinHandle};
 pub(crate) use raw::RawTask;
 
 mod spawn;
-pub use spawn::{YieldNow, spawn, yield_now};
+pub use spawn::{YieldNow, spawn, try_spawn, yield_now};
 
 use std::fmt;
 use std::marker::PhantomData;

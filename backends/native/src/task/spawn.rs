@@ -18,6 +18,19 @@ where
     context::expect_current(|handle| handle.spawn(future, id))
 }
 
+/// Spawns `future` on the current native runtime, or gives it back if there is none
+/// (so the facade can try another backend without a second thread-local lookup).
+pub fn try_spawn<F>(future: F) -> Result<JoinHandle<F::Output>, F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let mut future = Some(future);
+    let id = Id::next();
+    context::with_current(|handle| handle.spawn(future.take().expect("taken once"), id))
+        .map_err(|_| future.take().expect("not taken when there is no runtime"))
+}
+
 /// Yields to the scheduler: the task is resumed only after every other ready task
 /// and the I/O and timer drivers have had their turn.
 pub fn yield_now() -> YieldNow {

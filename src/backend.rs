@@ -1,0 +1,127 @@
+//! Which backend runs a runtime, and which runtime the current thread is in.
+//!
+//! Dispatch rule: an operation goes to the runtime current on this thread, tried
+//! native first, then tokio. Entering a tokio-backed runtime through avx suspends
+//! the native context for as long as it is entered, so the innermost runtime wins.
+
+use std::fmt;
+use std::io;
+use std::str::FromStr;
+
+/// The environment variable that picks the default backend.
+pub const BACKEND_ENV: &str = "AVX_BACKEND";
+
+/// A runtime backend.
+///
+/// Every backend offers the same API with the same documented behaviour; they
+/// differ in how they are built and how fast they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Backend {
+    /// avx's own runtime: epoll reactor, timer wheel, work-stealing scheduler.
+    Native,
+    /// tokio, under avx's API (the `tokio` feature).
+    Tokio,
+}
+
+impl Backend {
+    /// The backend's name, as `AVX_BACKEND` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Native => "native",
+            Backend::Tokio => "tokio",
+        }
+    }
+
+    /// Whether this build includes the backend.
+    pub fn is_compiled(self) -> bool {
+        match self {
+            Backend::Native => cfg!(feature = "native"),
+            Backend::Tokio => cfg!(feature = "tokio"),
+        }
+    }
+
+    /// The backend a runtime gets when its builder names none: `AVX_BACKEND` if it
+    /// is set, else native if compiled, else tokio.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if `AVX_BACKEND` names no backend, `Unsupported` if it names
+    /// one this build does not include.
+    pub fn from_env() -> io::Result<Backend> {
+        match std::env::var(BACKEND_ENV) {
+            Ok(value) if !value.is_empty() => value.parse::<Backend>()?.ensure_compiled(),
+            Err(std::env::VarError::NotUnicode(_)) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{BACKEND_ENV} is not valid UTF-8; expected `native` or `tokio`"),
+            )),
+            _ => Ok(if cfg!(feature = "native") {
+                Backend::Native
+            } else {
+                Backend::Tokio
+            }),
+        }
+    }
+
+    pub(crate) fn ensure_compiled(self) -> io::Result<Backend> {
+        if self.is_compiled() {
+            Ok(self)
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!(
+                    "the {} backend is not compiled in; enable avx's `{}` feature",
+                    self.name(),
+                    self.name()
+                ),
+            ))
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Backend {
+    type Err = io::Error;
+
+    fn from_str(s: &str) -> io::Result<Backend> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "native" => Ok(Backend::Native),
+            "tokio" => Ok(Backend::Tokio),
+            other => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unknown avx backend {other:?}; expected `native` or `tokio`"),
+            )),
+        }
+    }
+}
+
+/// tokio's message for an operation that needs a runtime outside of one.
+#[cfg(feature = "rt")]
+pub(crate) const CONTEXT_MISSING_ERROR: &str =
+    "there is no reactor running, must be called from the context of a Tokio 1.x runtime";
+
+/// The backend of the runtime current on this thread.
+#[cfg(feature = "rt")]
+pub(crate) fn current() -> Option<Backend> {
+    #[cfg(feature = "native")]
+    if avx_native::runtime::has_current() {
+        return Some(Backend::Native);
+    }
+    #[cfg(feature = "tokio")]
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Some(Backend::Tokio);
+    }
+    None
+}
+
+/// Like `current`, panicking with tokio's message outside a runtime.
+#[cfg(feature = "rt")]
+#[track_caller]
+pub(crate) fn expect_current() -> Backend {
+    current().unwrap_or_else(|| panic!("{CONTEXT_MISSING_ERROR}"))
+}

@@ -1,0 +1,51 @@
+//! Tasks: spawning, joining, cancelling, yielding.
+//!
+//! A task is a future the runtime polls on its own. [`spawn`] returns a
+//! [`JoinHandle`] that resolves to the task's output; dropping the handle detaches
+//! the task, [`JoinHandle::abort`] cancels it.
+//!
+//! ```
+//! # avx::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let handle = avx::task::spawn(async { 40 + 2 });
+//! assert_eq!(handle.await.unwrap(), 42);
+//! # });
+//! ```
+
+mod error;
+mod id;
+mod join_handle;
+mod yield_now;
+
+pub use error::JoinError;
+pub use id::{Id, id, try_id};
+pub use join_handle::{AbortHandle, JoinHandle};
+pub use yield_now::yield_now;
+
+use std::future::Future;
+
+/// Spawns `future` as a new task on the current runtime.
+///
+/// The task starts running at once, in the background; awaiting the returned
+/// handle gives its output. Dropping the handle detaches the task.
+///
+/// # Panics
+///
+/// Outside a runtime, with tokio's message.
+#[track_caller]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let future = match avx_native::task::try_spawn(future) {
+        Ok(handle) => return JoinHandle::from_native(handle),
+        Err(future) => future,
+    };
+    #[cfg(feature = "tokio")]
+    return JoinHandle::from_tokio(::tokio::task::spawn(future));
+    #[cfg(not(feature = "tokio"))]
+    {
+        drop(future);
+        panic!("{}", crate::backend::CONTEXT_MISSING_ERROR);
+    }
+}

@@ -1,0 +1,63 @@
+//! The conformance suite: written once against `avx::`, compiled into one test
+//! binary per backend (`tests/native.rs`, `tests/tokio.rs`), each of which sets
+//! `crate::BACKEND`.
+//!
+//! `rt_test!` expands a test body into one test per scheduler flavor.
+
+#![allow(dead_code, unused_macros)]
+
+use avx::runtime::{Builder, Runtime};
+
+/// Builds a runtime of `flavor` on this binary's backend, with I/O and timers.
+pub(crate) fn runtime(flavor: Flavor) -> Runtime {
+    builder(flavor).build().expect("runtime builds")
+}
+
+/// A builder of `flavor` on this binary's backend, with I/O and timers.
+pub(crate) fn builder(flavor: Flavor) -> Builder {
+    let mut builder = match flavor {
+        Flavor::CurrentThread => Builder::new_current_thread(),
+        Flavor::MultiThread => Builder::new_multi_thread(),
+    };
+    builder.backend(crate::BACKEND).enable_all();
+    builder
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    CurrentThread,
+    MultiThread,
+}
+
+/// Whether this backend supports `flavor` with a paused clock (tokio pauses time
+/// only on its current-thread scheduler; avx's native backend on both).
+pub(crate) fn can_pause(flavor: Flavor) -> bool {
+    flavor == Flavor::CurrentThread || crate::BACKEND == avx::runtime::Backend::Native
+}
+
+/// `rt_test! { async fn name() { body } }` becomes `name::current_thread` and
+/// `name::multi_thread`, each running `body` in `block_on` on a fresh runtime.
+/// Attributes (`#[should_panic]`, ...) apply to both.
+macro_rules! rt_test {
+    ($(#[$attr:meta])* async fn $name:ident() $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[test]
+            $(#[$attr])*
+            fn current_thread() {
+                $crate::suite::runtime($crate::suite::Flavor::CurrentThread).block_on(async $body)
+            }
+
+            #[test]
+            $(#[$attr])*
+            fn multi_thread() {
+                $crate::suite::runtime($crate::suite::Flavor::MultiThread).block_on(async $body)
+            }
+        }
+    };
+}
+
+mod rt;
+mod task;

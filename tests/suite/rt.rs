@@ -1,0 +1,240 @@
+//! `avx::runtime`: building, entering, blocking on and shutting down runtimes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use avx::runtime::{Backend, Builder, Handle, RuntimeFlavor};
+
+use super::{Flavor, builder, runtime};
+
+const FLAVORS: [Flavor; 2] = [Flavor::CurrentThread, Flavor::MultiThread];
+
+#[test]
+fn block_on_returns_the_future_output() {
+    for flavor in FLAVORS {
+        let rt = runtime(flavor);
+        assert_eq!(rt.block_on(async { 7 }), 7);
+        // A runtime can block_on again after the first call returned.
+        assert_eq!(rt.block_on(async { 8 }), 8);
+    }
+}
+
+#[test]
+fn runtime_reports_its_backend_and_flavor() {
+    let rt = runtime(Flavor::CurrentThread);
+    assert_eq!(rt.backend(), crate::BACKEND);
+    assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    let rt = runtime(Flavor::MultiThread);
+    assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+    assert_eq!(rt.handle().backend(), crate::BACKEND);
+}
+
+#[test]
+fn handle_current_inside_block_on() {
+    for flavor in FLAVORS {
+        let rt = runtime(flavor);
+        rt.block_on(async {
+            let handle = Handle::current();
+            assert_eq!(handle.backend(), crate::BACKEND);
+        });
+    }
+}
+
+#[test]
+fn try_current_outside_a_runtime_is_missing_context() {
+    let err = Handle::try_current().unwrap_err();
+    assert!(err.is_missing_context());
+    assert!(!err.is_thread_local_destroyed());
+    assert_eq!(
+        err.to_string(),
+        "there is no reactor running, must be called from the context of a Tokio 1.x runtime"
+    );
+}
+
+#[test]
+#[should_panic(expected = "there is no reactor running")]
+fn handle_current_outside_a_runtime_panics() {
+    let _ = Handle::current();
+}
+
+#[test]
+#[should_panic(expected = "there is no reactor running")]
+fn spawn_outside_a_runtime_panics() {
+    let _ = avx::spawn(async {});
+}
+
+#[test]
+fn enter_makes_the_runtime_current() {
+    for flavor in FLAVORS {
+        let rt = runtime(flavor);
+        {
+            let _guard = rt.enter();
+            let handle = Handle::current();
+            assert_eq!(handle.runtime_flavor(), rt.handle().runtime_flavor());
+            // Spawning works outside block_on while entered.
+            let join = avx::spawn(async { 5 });
+            assert_eq!(rt.block_on(join).unwrap(), 5);
+        }
+        assert!(
+            Handle::try_current().is_err(),
+            "the guard leaves the runtime"
+        );
+    }
+}
+
+#[test]
+fn nested_enter_guards_restore_in_order() {
+    let outer = runtime(Flavor::CurrentThread);
+    let inner = runtime(Flavor::MultiThread);
+    let _a = outer.enter();
+    {
+        let _b = inner.enter();
+        assert_eq!(
+            Handle::current().runtime_flavor(),
+            RuntimeFlavor::MultiThread
+        );
+    }
+    assert_eq!(
+        Handle::current().runtime_flavor(),
+        RuntimeFlavor::CurrentThread
+    );
+}
+
+#[test]
+#[should_panic(expected = "Cannot start a runtime from within a runtime")]
+fn block_on_inside_block_on_panics() {
+    let rt = runtime(Flavor::CurrentThread);
+    let other = runtime(Flavor::CurrentThread);
+    rt.block_on(async { other.block_on(async {}) });
+}
+
+#[test]
+fn block_on_from_a_spawned_task_panics() {
+    for flavor in FLAVORS {
+        let rt = Arc::new(runtime(flavor));
+        let inner = rt.clone();
+        let join = rt.spawn(async move {
+            let other = Builder::new_current_thread()
+                .backend(crate::BACKEND)
+                .build()
+                .unwrap();
+            // Keep `inner` alive in the task, and drop `other` outside a runtime.
+            let _ = &inner;
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| other.block_on(async {})));
+            std::mem::forget(other);
+            result.is_err()
+        });
+        assert!(
+            rt.block_on(join).unwrap(),
+            "block_on inside a task must panic"
+        );
+    }
+}
+
+#[test]
+fn dropping_the_runtime_drops_pending_tasks() {
+    struct SetOnDrop(Arc<AtomicUsize>);
+    impl Drop for SetOnDrop {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    for flavor in FLAVORS {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let rt = runtime(flavor);
+        let (started_tx, started_rx) = mpsc::channel();
+        for _ in 0..10 {
+            let guard = SetOnDrop(dropped.clone());
+            let started_tx = started_tx.clone();
+            rt.spawn(async move {
+                let _guard = guard;
+                started_tx.send(()).unwrap();
+                std::future::pending::<()>().await;
+            });
+        }
+        // Let every task start and park.
+        rt.block_on(async {
+            for _ in 0..10 {
+                while started_rx.try_recv().is_err() {
+                    avx::task::yield_now().await;
+                }
+            }
+        });
+        assert_eq!(dropped.load(Ordering::SeqCst), 0);
+        drop(rt);
+        assert_eq!(dropped.load(Ordering::SeqCst), 10, "{flavor:?}");
+    }
+}
+
+#[test]
+fn shutdown_timeout_and_background_return() {
+    for flavor in FLAVORS {
+        let rt = runtime(flavor);
+        rt.spawn(std::future::pending::<()>());
+        rt.shutdown_timeout(std::time::Duration::from_millis(10));
+        let rt = runtime(flavor);
+        rt.spawn(std::future::pending::<()>());
+        rt.shutdown_background();
+    }
+}
+
+#[test]
+fn builder_settings_are_accepted() {
+    let started = Arc::new(AtomicUsize::new(0));
+    let started2 = started.clone();
+    let rt = builder(Flavor::MultiThread)
+        .worker_threads(2)
+        .max_blocking_threads(4)
+        .thread_name("custom-name")
+        .thread_stack_size(256 * 1024)
+        .on_thread_start(move || {
+            started2.fetch_add(1, Ordering::SeqCst);
+        })
+        .on_thread_stop(|| {})
+        .thread_keep_alive(std::time::Duration::from_millis(100))
+        .event_interval(13)
+        .global_queue_interval(7)
+        .build()
+        .unwrap();
+    assert_eq!(
+        rt.block_on(async { avx::spawn(async { 3 }).await.unwrap() }),
+        3
+    );
+}
+
+#[test]
+#[should_panic(expected = "Worker threads cannot be set to 0")]
+fn zero_worker_threads_panics() {
+    Builder::new_multi_thread().worker_threads(0);
+}
+
+#[test]
+#[should_panic(expected = "Max blocking threads cannot be set to 0")]
+fn zero_blocking_threads_panics() {
+    Builder::new_current_thread().max_blocking_threads(0);
+}
+
+#[test]
+#[should_panic(expected = "global_queue_interval must be greater than 0")]
+fn zero_global_queue_interval_panics() {
+    Builder::new_current_thread().global_queue_interval(0);
+}
+
+#[test]
+fn backend_names_parse() {
+    assert_eq!("native".parse::<Backend>().unwrap(), Backend::Native);
+    assert_eq!(" Tokio ".parse::<Backend>().unwrap(), Backend::Tokio);
+    let err = "uring".parse::<Backend>().unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("uring"));
+}
+
+#[test]
+fn runtime_new_builds_a_multi_thread_runtime() {
+    // `Runtime::new` uses the default backend, which the test environment may
+    // override with AVX_BACKEND.
+    let rt = avx::runtime::Runtime::new().unwrap();
+    assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+}
