@@ -41,6 +41,13 @@ impl Driver {
         self.park.park();
     }
 
+    /// As `park`, for a scheduler with nothing to run: if the clock is paused and
+    /// `may_auto_advance` says every worker is idle, advances it to the next timer
+    /// instead of blocking.
+    pub(crate) fn park_idle(&mut self, handle: &Handle, _may_auto_advance: &dyn Fn() -> bool) {
+        self.park(handle);
+    }
+
     /// As `park`, returning after `timeout` at the latest (zero: just poll).
     pub(crate) fn park_timeout(&mut self, _handle: &Handle, timeout: Duration) {
         if !timeout.is_zero() {

@@ -71,6 +71,7 @@ impl Handle {
     pub fn flavor(&self) -> Flavor {
         match self.inner {
             scheduler::Handle::CurrentThread(_) => Flavor::CurrentThread,
+            scheduler::Handle::MultiThread(_) => Flavor::MultiThread,
         }
     }
 

@@ -16,7 +16,7 @@ use std::future::Future;
 use std::io;
 use std::time::Duration;
 
-use crate::scheduler::{self, current_thread::CurrentThread};
+use crate::scheduler::{self, current_thread::CurrentThread, multi_thread::MultiThread};
 
 /// A native runtime: a scheduler, its drivers and its blocking pool.
 pub struct Runtime {
@@ -26,6 +26,7 @@ pub struct Runtime {
 
 enum Scheduler {
     CurrentThread(CurrentThread),
+    MultiThread(MultiThread),
 }
 
 impl Runtime {
@@ -36,22 +37,48 @@ impl Runtime {
             enable_time: config.enable_time,
             start_paused: config.start_paused,
         })?;
-        match config.flavor {
-            Flavor::CurrentThread | Flavor::MultiThread => {
+        let (scheduler, handle) = match config.flavor {
+            Flavor::CurrentThread => {
                 let (scheduler, handle) = CurrentThread::new(
                     driver,
                     driver_handle,
                     config.event_interval,
                     config.global_queue_interval(),
                 );
-                Ok(Runtime {
-                    scheduler: Scheduler::CurrentThread(scheduler),
-                    handle: Handle {
-                        inner: scheduler::Handle::CurrentThread(handle),
-                    },
-                })
+                (
+                    Scheduler::CurrentThread(scheduler),
+                    scheduler::Handle::CurrentThread(handle),
+                )
             }
-        }
+            Flavor::MultiThread => {
+                let num_workers = config
+                    .worker_threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+                let (scheduler, handle) = MultiThread::new(
+                    driver,
+                    driver_handle,
+                    scheduler::multi_thread::Settings {
+                        num_workers,
+                        event_interval: config.event_interval,
+                        global_queue_interval: config.global_queue_interval(),
+                        threads: scheduler::multi_thread::ThreadSpawn {
+                            name: config.thread_name.clone(),
+                            stack_size: config.thread_stack_size,
+                            on_start: config.on_thread_start.clone(),
+                            on_stop: config.on_thread_stop.clone(),
+                        },
+                    },
+                )?;
+                (
+                    Scheduler::MultiThread(scheduler),
+                    scheduler::Handle::MultiThread(handle),
+                )
+            }
+        };
+        Ok(Runtime {
+            scheduler,
+            handle: Handle { inner: handle },
+        })
     }
 
     /// Runs `future` to completion on this thread, driving the runtime meanwhile.
@@ -61,6 +88,10 @@ impl Runtime {
             (Scheduler::CurrentThread(ct), scheduler::Handle::CurrentThread(h)) => {
                 ct.block_on(&self.handle.inner, h, future)
             }
+            (Scheduler::MultiThread(mt), scheduler::Handle::MultiThread(h)) => {
+                mt.block_on(&self.handle.inner, h, future)
+            }
+            _ => unreachable!("a runtime's scheduler matches its handle"),
         }
     }
 
@@ -84,11 +115,15 @@ impl Runtime {
         self.shutdown_timeout(Duration::ZERO);
     }
 
-    fn shutdown(&mut self, _blocking_timeout: Option<Duration>) {
+    fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
         match (&self.scheduler, &self.handle.inner) {
             (Scheduler::CurrentThread(ct), scheduler::Handle::CurrentThread(h)) => {
                 ct.shutdown(&self.handle.inner, h)
             }
+            (Scheduler::MultiThread(mt), scheduler::Handle::MultiThread(h)) => {
+                mt.shutdown(h, blocking_timeout != Some(Duration::ZERO))
+            }
+            _ => unreachable!("a runtime's scheduler matches its handle"),
         }
     }
 }

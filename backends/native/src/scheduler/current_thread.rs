@@ -240,7 +240,7 @@ impl Context {
             for _ in 0..handle.event_interval {
                 let task = self.next_task();
                 match task {
-                    Some(task) => task.run(),
+                    Some(task) => crate::coop::budget(|| task.run()),
                     None => {
                         if self.defer.is_empty() {
                             self.park();

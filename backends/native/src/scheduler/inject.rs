@@ -30,6 +30,12 @@ impl<T> Inject<T> {
         Ok(())
     }
 
+    pub(crate) fn push_batch(&self, tasks: impl Iterator<Item = T>) {
+        let mut queue = self.queue.lock().unwrap();
+        queue.extend(tasks);
+        self.len.store(queue.len(), Ordering::Release);
+    }
+
     pub(crate) fn pop(&self) -> Option<T> {
         if self.is_empty() {
             return None;

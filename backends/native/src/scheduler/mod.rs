@@ -18,10 +18,12 @@ use crate::task::{Id, JoinHandle};
 #[derive(Clone)]
 pub(crate) enum Handle {
     CurrentThread(Arc<current_thread::Handle>),
+    MultiThread(Arc<multi_thread::Handle>),
 }
 
 pub(crate) enum Context {
     CurrentThread(current_thread::Context),
+    MultiThread(multi_thread::Context),
 }
 
 impl Handle {
@@ -32,18 +34,22 @@ impl Handle {
     {
         match self {
             Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, id),
+            Handle::MultiThread(h) => multi_thread::Handle::spawn(h, future, id),
         }
     }
 
     pub(crate) fn driver(&self) -> &driver::Handle {
         match self {
             Handle::CurrentThread(h) => &h.driver,
+            Handle::MultiThread(h) => &h.driver,
         }
     }
 
     pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
         match (self, other) {
             (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),
+            (Handle::MultiThread(a), Handle::MultiThread(b)) => Arc::ptr_eq(a, b),
+            _ => false,
         }
     }
 }
@@ -52,12 +58,21 @@ impl Context {
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
             Context::CurrentThread(cx) => cx.defer(waker),
+            Context::MultiThread(cx) => cx.defer(waker),
         }
     }
 
     pub(crate) fn current_thread(&self) -> &current_thread::Context {
         match self {
             Context::CurrentThread(cx) => cx,
+            Context::MultiThread(_) => unreachable!("a current-thread context was expected"),
+        }
+    }
+
+    pub(crate) fn multi_thread(&self) -> &multi_thread::Context {
+        match self {
+            Context::MultiThread(cx) => cx,
+            Context::CurrentThread(_) => unreachable!("a multi-thread context was expected"),
         }
     }
 }

@@ -95,7 +95,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                         // SAFETY: the future is pinned in the heap cell; it is never moved
                         // out, only dropped in place (`set_stage`).
                         let future = unsafe { Pin::new_unchecked(future) };
-                        crate::coop::budget(|| future.poll(&mut cx))
+                        future.poll(&mut cx)
                     }
                     _ => unreachable!("a running task has a future"),
                 })

@@ -114,7 +114,8 @@ impl<S: 'static> Notified<S> {
     }
 
     /// Polls the task. Only the scheduler the task belongs to may call this, on a
-    /// thread where its future may run (any thread for `Send` tasks).
+    /// thread where its future may run (any thread for `Send` tasks). The caller
+    /// sets the cooperative budget (see `coop::budget`).
     pub(crate) fn run(self) {
         self.into_raw().poll();
     }

@@ -1,1 +1,169 @@
 //! The multi-thread work-stealing scheduler.
+//!
+//! Each worker owns a `Core`: a fixed-size local run queue plus a LIFO slot. Tasks
+//! scheduled from outside a worker go to a shared injection queue. An idle worker
+//! steals half of a random victim's queue; one parked worker at a time blocks in
+//! the shared driver, the others on a condvar. See `worker` for the loop, `idle`
+//! for when a worker is woken, `park` for how.
+
+mod handle;
+mod idle;
+mod park;
+#[path = "local_queue_mutex.rs"]
+mod queue;
+mod worker;
+
+pub(crate) use handle::Handle;
+pub(crate) use worker::{Context, block_in_place};
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll};
+
+use self::handle::{Remote, Shared};
+use self::park::{Parker, SharedDriver};
+use self::worker::{Core, Worker};
+use crate::runtime::context;
+use crate::runtime::driver::{self, Driver};
+use crate::runtime::park::ParkThread;
+use crate::runtime::{Callback, ThreadNameFn};
+use crate::scheduler::inject::Inject;
+use crate::task::list::OwnedTasks;
+
+/// How the scheduler's threads are made.
+#[derive(Clone)]
+pub(crate) struct ThreadSpawn {
+    pub(crate) name: ThreadNameFn,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) on_start: Option<Callback>,
+    pub(crate) on_stop: Option<Callback>,
+}
+
+/// The scheduler, owned by the `Runtime`.
+pub(crate) struct MultiThread {
+    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+}
+
+pub(crate) struct Settings {
+    pub(crate) num_workers: usize,
+    pub(crate) event_interval: u32,
+    pub(crate) global_queue_interval: u32,
+    pub(crate) threads: ThreadSpawn,
+}
+
+impl MultiThread {
+    pub(crate) fn new(
+        driver: Driver,
+        driver_handle: driver::Handle,
+        settings: Settings,
+    ) -> std::io::Result<(MultiThread, Arc<Handle>)> {
+        let num_workers = settings.num_workers.max(1);
+        let shared_driver = SharedDriver::new(driver);
+        let mut remotes = Vec::with_capacity(num_workers);
+        let mut cores = Vec::with_capacity(num_workers);
+        for index in 0..num_workers {
+            let (steal, run_queue) = queue::local();
+            let park = Parker::new(shared_driver.clone());
+            remotes.push(Remote {
+                steal,
+                unpark: park.unparker(),
+            });
+            cores.push(Core::new(index, run_queue, park));
+        }
+        let handle = Arc::new(Handle {
+            shared: Shared {
+                remotes: remotes.into_boxed_slice(),
+                inject: Inject::new(),
+                idle: idle::Idle::new(num_workers),
+                owned: OwnedTasks::new(num_workers * 4),
+                shutdown_cores: Mutex::new(Vec::with_capacity(num_workers)),
+                busy_block_on: AtomicUsize::new(0),
+                event_interval: settings.event_interval.max(1),
+                global_queue_interval: settings.global_queue_interval.max(1),
+                driver: shared_driver,
+                threads: settings.threads,
+            },
+            driver: driver_handle,
+        });
+        let scheduler = MultiThread {
+            threads: Mutex::new(Vec::with_capacity(num_workers)),
+        };
+        for (index, core) in cores.into_iter().enumerate() {
+            let worker = Worker::new(handle.clone(), index, core);
+            let thread = spawn_thread(&handle, worker)?;
+            scheduler.threads.lock().unwrap().push(thread);
+        }
+        Ok((scheduler, handle))
+    }
+
+    /// Runs `future` on this thread (not a worker); the workers run the tasks.
+    #[track_caller]
+    pub(crate) fn block_on<F: Future>(
+        &self,
+        handle: &crate::scheduler::Handle,
+        mt: &Arc<Handle>,
+        future: F,
+    ) -> F::Output {
+        context::enter_runtime(handle, true, || {
+            let park = ParkThread::new();
+            let waker = park.unparker().into_waker();
+            let mut cx = TaskContext::from_waker(&waker);
+            let mut future = pin!(future);
+            let busy = &mt.shared.busy_block_on;
+            loop {
+                busy.fetch_add(1, Ordering::SeqCst);
+                let polled = crate::coop::budget(|| future.as_mut().poll(&mut cx));
+                busy.fetch_sub(1, Ordering::SeqCst);
+                if let Poll::Ready(output) = polled {
+                    return output;
+                }
+                park.park();
+            }
+        })
+    }
+
+    /// Stops the workers; they cancel every task on their way out. With `wait`,
+    /// blocks until every worker thread has exited.
+    pub(crate) fn shutdown(&self, mt: &Arc<Handle>, wait: bool) {
+        mt.begin_shutdown();
+        if !wait {
+            return;
+        }
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap());
+        let current = std::thread::current().id();
+        for thread in threads {
+            // Never join ourselves (a runtime dropped on one of its own workers).
+            if thread.thread().id() != current {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+impl Handle {
+    fn shutdown_driver(&self) {
+        self.shared.driver.shutdown(&self.driver);
+    }
+}
+
+pub(super) fn spawn_thread(
+    handle: &Arc<Handle>,
+    worker: Arc<Worker>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let threads = handle.shared.threads.clone();
+    let mut builder = std::thread::Builder::new().name((threads.name)());
+    if let Some(size) = threads.stack_size {
+        builder = builder.stack_size(size);
+    }
+    builder.spawn(move || {
+        if let Some(start) = &threads.on_start {
+            start();
+        }
+        worker::run(worker);
+        if let Some(stop) = &threads.on_stop {
+            stop();
+        }
+    })
+}
