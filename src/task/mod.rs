@@ -11,14 +11,21 @@
 //! # });
 //! ```
 
+mod blocking;
+pub mod coop;
 mod error;
 mod id;
 mod join_handle;
+mod local;
 mod yield_now;
 
+#[cfg(feature = "rt-multi-thread")]
+pub use blocking::block_in_place;
+pub use coop::{Unconstrained, consume_budget, unconstrained};
 pub use error::JoinError;
 pub use id::{Id, id, try_id};
 pub use join_handle::{AbortHandle, JoinHandle};
+pub use local::{LocalEnterGuard, LocalSet, spawn_local};
 pub use yield_now::yield_now;
 
 use std::future::Future;

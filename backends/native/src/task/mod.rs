@@ -20,6 +20,7 @@ mod harness;
 mod id;
 mod join;
 pub(crate) mod list;
+mod local;
 mod raw;
 mod state;
 mod waker;
@@ -27,11 +28,17 @@ mod waker;
 pub use error::JoinError;
 pub use id::{Id, try_id};
 pub use join::{AbortHandle, JoinHandle};
+pub use local::{LocalEnterGuard, LocalSet, RunUntil, spawn_local};
 
 pub(crate) use raw::RawTask;
 
 mod spawn;
 pub use spawn::{YieldNow, spawn, try_spawn, yield_now};
+
+/// Runs `f`, which may block, without stalling the runtime; see the facade's docs.
+pub fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
+    crate::scheduler::multi_thread::block_in_place(f)
+}
 
 use std::fmt;
 use std::marker::PhantomData;
