@@ -15,8 +15,10 @@ use pin_project_lite::pin_project;
 /// Whether the current task may still spend budget before it is made to yield.
 /// Outside a task the budget is unlimited.
 pub fn has_budget_remaining() -> bool {
+    // The native budget lives in the native scheduler's thread-local; anywhere
+    // else tokio's answers (and outside both, both say "unlimited").
     #[cfg(feature = "tokio")]
-    if !avx_native::runtime::has_current() && ::tokio::runtime::Handle::try_current().is_ok() {
+    if !avx_native::runtime::has_current() {
         return ::tokio::task::coop::has_budget_remaining();
     }
     avx_native::coop::has_budget_remaining()
@@ -29,7 +31,7 @@ pub fn has_budget_remaining() -> bool {
 /// otherwise dropping the guard gives the unit back.
 pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     #[cfg(feature = "tokio")]
-    if !avx_native::runtime::has_current() && ::tokio::runtime::Handle::try_current().is_ok() {
+    if !avx_native::runtime::has_current() {
         let guard = ready!(::tokio::task::coop::poll_proceed(cx));
         return Poll::Ready(RestoreOnPending(Restore::Tokio(guard)));
     }

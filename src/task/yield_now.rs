@@ -9,8 +9,10 @@
 /// # });
 /// ```
 pub async fn yield_now() {
+    // Outside any runtime both yield the same way (wake at once), so tokio's is
+    // used whenever the native backend is not current.
     #[cfg(feature = "tokio")]
-    if !avx_native::runtime::has_current() && ::tokio::runtime::Handle::try_current().is_ok() {
+    if !avx_native::runtime::has_current() {
         return ::tokio::task::yield_now().await;
     }
     avx_native::task::yield_now().await

@@ -39,7 +39,7 @@ pub struct Config {
     pub on_thread_stop: Option<Callback>,
     /// `thread_keep_alive`.
     pub thread_keep_alive: Option<Duration>,
-    /// `enable_io` (effective once tokio's I/O driver is compiled in).
+    /// `enable_io`.
     pub enable_io: bool,
     /// `enable_time`.
     pub enable_time: bool,
@@ -115,6 +115,9 @@ pub fn build(config: &Config) -> io::Result<tokio::runtime::Runtime> {
     }
     if let Some(interval) = config.global_queue_interval {
         builder.global_queue_interval(interval);
+    }
+    if config.enable_io {
+        builder.enable_io();
     }
     if config.enable_time {
         builder.enable_time();

@@ -26,8 +26,7 @@ where
     F::Output: Send + 'static,
 {
     let mut future = Some(future);
-    let id = Id::next();
-    context::with_current(|handle| handle.spawn(future.take().expect("taken once"), id))
+    context::with_current(|handle| handle.spawn(future.take().expect("taken once"), Id::next()))
         .map_err(|_| future.take().expect("not taken when there is no runtime"))
 }
 
