@@ -48,3 +48,8 @@ pub mod task;
 
 #[cfg(feature = "rt")]
 pub use task::spawn;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
