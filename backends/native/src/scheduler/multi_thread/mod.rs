@@ -1,1 +1,3 @@
 //! The multi-thread work-stealing scheduler.
+
+pub(crate) mod queue;
