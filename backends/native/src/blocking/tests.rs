@@ -481,6 +481,10 @@ fn a_panicking_item_ends_its_thread_and_the_pool_recovers() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "miri's threads have no real stacks, so it never refuses one"
+)]
 fn spawn_reports_a_refused_thread_with_the_item() {
     let mut config = config(2, LONG_KEEP_ALIVE);
     // No OS can map a stack of 4 EiB.
