@@ -197,8 +197,9 @@ impl<T> Local<T> {
         CAPACITY - tail.wrapping_sub(steal) as usize
     }
 
-    /// Pushes `task`; if the ring is full, moves half of it and `task` to `overflow`
-    /// instead, in one [`Overflow::push_batch`].
+    /// Pushes `task`; if the ring is full, moves its older half and `task` to
+    /// `overflow` instead, in one [`Overflow::push_batch`]. If the ring is full while
+    /// a stealer is emptying part of it, only `task` goes, by [`Overflow::push`].
     pub(crate) fn push_back_or_overflow(&mut self, task: T, overflow: &impl Overflow<T>) {
         loop {
             let head = self.inner.head.load(Ordering::Acquire);
