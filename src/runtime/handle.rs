@@ -148,6 +148,21 @@ impl Handle {
         }
     }
 
+    /// Runs `func` on this runtime's blocking pool; see
+    /// [`crate::task::spawn_blocking`].
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        match &self.inner {
+            HandleInner::Native(h) => JoinHandle::from_native(h.spawn_blocking(func)),
+            #[cfg(feature = "tokio")]
+            HandleInner::Tokio(h) => JoinHandle::from_tokio(h.spawn_blocking(func)),
+        }
+    }
+
     /// Runs `future` to completion on this thread.
     ///
     /// # Panics

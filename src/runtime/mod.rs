@@ -87,6 +87,17 @@ impl Runtime {
         self.handle.spawn(future)
     }
 
+    /// Runs `func` on this runtime's blocking pool; see
+    /// [`crate::task::spawn_blocking`].
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.handle.spawn_blocking(func)
+    }
+
     /// This runtime's handle.
     pub fn handle(&self) -> &Handle {
         &self.handle

@@ -21,6 +21,7 @@ mod yield_now;
 
 #[cfg(feature = "rt-multi-thread")]
 pub use blocking::block_in_place;
+pub use blocking::spawn_blocking;
 pub use coop::{Unconstrained, consume_budget, unconstrained};
 pub use error::JoinError;
 pub use id::{Id, id, try_id};

@@ -59,6 +59,12 @@ impl Driver {
 }
 
 impl Handle {
+    /// A blocking task started: a paused clock must not jump ahead while it runs.
+    pub(crate) fn inhibit_auto_advance(&self) {}
+
+    /// A blocking task finished.
+    pub(crate) fn allow_auto_advance(&self) {}
+
     /// Wakes the driver if it is parked; otherwise its next park returns at once.
     pub(crate) fn unpark(&self) {
         self.unpark.unpark();

@@ -55,6 +55,16 @@ impl Handle {
         self.inner.spawn(future, Id::next())
     }
 
+    /// Runs `func` on the runtime's blocking pool.
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        crate::blocking::spawn_blocking(&self.inner, func)
+    }
+
     /// Polls `future` to completion on this thread, parking it between wake-ups.
     ///
     /// The runtime is current meanwhile, but this thread does not run the runtime's

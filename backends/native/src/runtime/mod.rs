@@ -16,12 +16,14 @@ use std::future::Future;
 use std::io;
 use std::time::Duration;
 
+use crate::blocking::{BlockingPool, PoolConfig};
 use crate::scheduler::{self, current_thread::CurrentThread, multi_thread::MultiThread};
 
 /// A native runtime: a scheduler, its drivers and its blocking pool.
 pub struct Runtime {
     scheduler: Scheduler,
     handle: Handle,
+    blocking_pool: BlockingPool,
 }
 
 enum Scheduler {
@@ -32,6 +34,15 @@ enum Scheduler {
 impl Runtime {
     /// Builds a runtime from `config`.
     pub fn new(config: Config) -> io::Result<Runtime> {
+        let blocking_pool = BlockingPool::new(PoolConfig {
+            max_threads: config.max_blocking_threads,
+            keep_alive: config.thread_keep_alive,
+            thread_name: config.thread_name.clone(),
+            stack_size: config.thread_stack_size,
+            on_thread_start: config.on_thread_start.clone(),
+            on_thread_stop: config.on_thread_stop.clone(),
+        });
+        let blocking = blocking_pool.spawner().clone();
         let (driver, driver_handle) = driver::Driver::new(driver::DriverConfig {
             enable_io: config.enable_io,
             enable_time: config.enable_time,
@@ -42,6 +53,7 @@ impl Runtime {
                 let (scheduler, handle) = CurrentThread::new(
                     driver,
                     driver_handle,
+                    blocking,
                     config.event_interval,
                     config.global_queue_interval(),
                 );
@@ -57,16 +69,11 @@ impl Runtime {
                 let (scheduler, handle) = MultiThread::new(
                     driver,
                     driver_handle,
+                    blocking,
                     scheduler::multi_thread::Settings {
                         num_workers,
                         event_interval: config.event_interval,
                         global_queue_interval: config.global_queue_interval(),
-                        threads: scheduler::multi_thread::ThreadSpawn {
-                            name: config.thread_name.clone(),
-                            stack_size: config.thread_stack_size,
-                            on_start: config.on_thread_start.clone(),
-                            on_stop: config.on_thread_stop.clone(),
-                        },
                     },
                 )?;
                 (
@@ -78,6 +85,7 @@ impl Runtime {
         Ok(Runtime {
             scheduler,
             handle: Handle { inner: handle },
+            blocking_pool,
         })
     }
 
@@ -115,16 +123,26 @@ impl Runtime {
         self.shutdown_timeout(Duration::ZERO);
     }
 
+    /// Cancels every task, then waits up to `blocking_timeout` (`None`: forever)
+    /// for the blocking pool's threads, the multi-thread workers among them.
     fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
         match (&self.scheduler, &self.handle.inner) {
             (Scheduler::CurrentThread(ct), scheduler::Handle::CurrentThread(h)) => {
                 ct.shutdown(&self.handle.inner, h)
             }
-            (Scheduler::MultiThread(mt), scheduler::Handle::MultiThread(h)) => {
-                mt.shutdown(h, blocking_timeout != Some(Duration::ZERO))
-            }
+            (Scheduler::MultiThread(mt), scheduler::Handle::MultiThread(h)) => mt.shutdown(h),
             _ => unreachable!("a runtime's scheduler matches its handle"),
         }
+        if blocking_timeout != Some(Duration::ZERO) && context::is_driving() {
+            if std::thread::panicking() {
+                return;
+            }
+            panic!(
+                "Cannot drop a runtime in a context where blocking is not allowed. This \
+                 happens when a runtime is dropped from within an asynchronous context."
+            );
+        }
+        self.blocking_pool.shutdown(blocking_timeout);
     }
 }
 

@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use super::defer::Defer;
 use super::inject::Inject;
+use crate::blocking::BlockingSpawner;
 use crate::runtime::context;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::park::ParkThread;
@@ -46,6 +47,7 @@ pub(crate) struct CurrentThread {
 pub(crate) struct Handle {
     shared: Shared,
     pub(crate) driver: driver::Handle,
+    pub(crate) blocking: BlockingSpawner,
     event_interval: u32,
     global_queue_interval: u32,
 }
@@ -78,6 +80,7 @@ impl CurrentThread {
     pub(crate) fn new(
         driver: Driver,
         driver_handle: driver::Handle,
+        blocking: BlockingSpawner,
         event_interval: u32,
         global_queue_interval: u32,
     ) -> (CurrentThread, Arc<Handle>) {
@@ -89,6 +92,7 @@ impl CurrentThread {
                 parked: AtomicBool::new(false),
             },
             driver: driver_handle,
+            blocking,
             event_interval: event_interval.max(1),
             global_queue_interval: global_queue_interval.max(1),
         });

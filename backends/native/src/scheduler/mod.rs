@@ -12,6 +12,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::task::Waker;
 
+use crate::blocking::BlockingSpawner;
 use crate::runtime::driver;
 use crate::task::{Id, JoinHandle};
 
@@ -35,6 +36,13 @@ impl Handle {
         match self {
             Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, id),
             Handle::MultiThread(h) => multi_thread::Handle::spawn(h, future, id),
+        }
+    }
+
+    pub(crate) fn blocking_spawner(&self) -> &BlockingSpawner {
+        match self {
+            Handle::CurrentThread(h) => &h.blocking,
+            Handle::MultiThread(h) => &h.blocking,
         }
     }
 

@@ -33,7 +33,7 @@ pub use local::{LocalEnterGuard, LocalSet, RunUntil, spawn_local};
 pub(crate) use raw::RawTask;
 
 mod spawn;
-pub use spawn::{YieldNow, spawn, try_spawn, yield_now};
+pub use spawn::{YieldNow, spawn, try_spawn, try_spawn_blocking, yield_now};
 
 /// Runs `f`, which may block, without stalling the runtime; see the facade's docs.
 pub fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
@@ -58,6 +58,20 @@ pub(crate) trait Schedule: Send + Sync + Sized + 'static {
     /// The task completed: remove it from the scheduler's `OwnedTasks`, returning the
     /// list's reference if it was there.
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>>;
+}
+
+/// Creates a task that no `OwnedTasks` list holds (a blocking task): its
+/// `Notified`, to hand to whoever runs it, and its `JoinHandle`.
+pub(crate) fn unowned<F, S>(future: F, scheduler: S, id: Id) -> (Notified<S>, JoinHandle<F::Output>)
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+    S: Schedule,
+{
+    let raw = RawTask::new(future, scheduler, id);
+    // `RawTask::new` counts a reference for a task list; there is none.
+    drop(Task::<S>::from_raw(raw));
+    (Notified::from_raw(raw), JoinHandle::new(raw))
 }
 
 /// A reference to a task, owned by a scheduler structure (its task list).
@@ -118,6 +132,12 @@ impl<S: 'static> Notified<S> {
 
     pub(crate) fn into_raw(self) -> RawTask {
         ManuallyDrop::new(self).0.raw
+    }
+
+    /// Cancels a task that will never run (its scheduler is gone).
+    pub(crate) fn shutdown(self) {
+        let raw = self.into_raw();
+        Task::<S>::from_raw(raw).shutdown();
     }
 
     /// Polls the task. Only the scheduler the task belongs to may call this, on a

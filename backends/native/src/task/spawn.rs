@@ -30,6 +30,20 @@ where
         .map_err(|_| future.take().expect("not taken when there is no runtime"))
 }
 
+/// Runs `func` on the current native runtime's blocking pool, or gives it back if
+/// there is no native runtime.
+pub fn try_spawn_blocking<F, R>(func: F) -> Result<JoinHandle<R>, F>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let mut func = Some(func);
+    context::with_current(|handle| {
+        crate::blocking::spawn_blocking(handle, func.take().expect("taken once"))
+    })
+    .map_err(|_| func.take().expect("not taken when there is no runtime"))
+}
+
 /// Yields to the scheduler: the task is resumed only after every other ready task
 /// and the I/O and timer drivers have had their turn.
 pub fn yield_now() -> YieldNow {

@@ -25,6 +25,7 @@ const WAKE_THRESHOLD: usize = 2;
 pub(crate) struct Handle {
     pub(super) shared: Shared,
     pub(crate) driver: driver::Handle,
+    pub(crate) blocking: crate::blocking::BlockingSpawner,
 }
 
 pub(super) struct Shared {
@@ -40,7 +41,6 @@ pub(super) struct Shared {
     pub(super) event_interval: u32,
     pub(super) global_queue_interval: u32,
     pub(super) driver: Arc<super::park::SharedDriver>,
-    pub(super) threads: super::ThreadSpawn,
 }
 
 /// The parts of a worker other workers use: its queue to steal from, and how to

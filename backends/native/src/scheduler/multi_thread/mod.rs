@@ -9,8 +9,7 @@
 mod handle;
 mod idle;
 mod park;
-#[path = "local_queue_mutex.rs"]
-mod queue;
+pub(crate) mod queue;
 mod worker;
 
 pub(crate) use handle::Handle;
@@ -20,6 +19,8 @@ use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+
+use crate::blocking::BlockingSpawner;
 use std::task::{Context as TaskContext, Poll};
 
 use self::handle::{Remote, Shared};
@@ -28,35 +29,24 @@ use self::worker::{Core, Worker};
 use crate::runtime::context;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::park::ParkThread;
-use crate::runtime::{Callback, ThreadNameFn};
 use crate::scheduler::inject::Inject;
 use crate::task::list::OwnedTasks;
 
-/// How the scheduler's threads are made.
-#[derive(Clone)]
-pub(crate) struct ThreadSpawn {
-    pub(crate) name: ThreadNameFn,
-    pub(crate) stack_size: Option<usize>,
-    pub(crate) on_start: Option<Callback>,
-    pub(crate) on_stop: Option<Callback>,
-}
-
-/// The scheduler, owned by the `Runtime`.
-pub(crate) struct MultiThread {
-    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
-}
+/// The scheduler, owned by the `Runtime`. Its workers run on the blocking pool,
+/// which is how the runtime waits for them at shutdown.
+pub(crate) struct MultiThread;
 
 pub(crate) struct Settings {
     pub(crate) num_workers: usize,
     pub(crate) event_interval: u32,
     pub(crate) global_queue_interval: u32,
-    pub(crate) threads: ThreadSpawn,
 }
 
 impl MultiThread {
     pub(crate) fn new(
         driver: Driver,
         driver_handle: driver::Handle,
+        blocking: BlockingSpawner,
         settings: Settings,
     ) -> std::io::Result<(MultiThread, Arc<Handle>)> {
         let num_workers = settings.num_workers.max(1);
@@ -83,19 +73,19 @@ impl MultiThread {
                 event_interval: settings.event_interval.max(1),
                 global_queue_interval: settings.global_queue_interval.max(1),
                 driver: shared_driver,
-                threads: settings.threads,
             },
             driver: driver_handle,
+            blocking,
         });
-        let scheduler = MultiThread {
-            threads: Mutex::new(Vec::with_capacity(num_workers)),
-        };
         for (index, core) in cores.into_iter().enumerate() {
             let worker = Worker::new(handle.clone(), index, core);
-            let thread = spawn_thread(&handle, worker)?;
-            scheduler.threads.lock().unwrap().push(thread);
+            if let Err(e) = launch(&handle, worker) {
+                // Stop the workers already started; they shut the rest down.
+                handle.begin_shutdown();
+                return Err(e);
+            }
         }
-        Ok((scheduler, handle))
+        Ok((MultiThread, handle))
     }
 
     /// Runs `future` on this thread (not a worker); the workers run the tasks.
@@ -124,21 +114,10 @@ impl MultiThread {
         })
     }
 
-    /// Stops the workers; they cancel every task on their way out. With `wait`,
-    /// blocks until every worker thread has exited.
-    pub(crate) fn shutdown(&self, mt: &Arc<Handle>, wait: bool) {
+    /// Stops the workers; they cancel every task on their way out. The runtime
+    /// waits for them by shutting the blocking pool down.
+    pub(crate) fn shutdown(&self, mt: &Arc<Handle>) {
         mt.begin_shutdown();
-        if !wait {
-            return;
-        }
-        let threads = std::mem::take(&mut *self.threads.lock().unwrap());
-        let current = std::thread::current().id();
-        for thread in threads {
-            // Never join ourselves (a runtime dropped on one of its own workers).
-            if thread.thread().id() != current {
-                let _ = thread.join();
-            }
-        }
     }
 }
 
@@ -148,22 +127,7 @@ impl Handle {
     }
 }
 
-pub(super) fn spawn_thread(
-    handle: &Arc<Handle>,
-    worker: Arc<Worker>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    let threads = handle.shared.threads.clone();
-    let mut builder = std::thread::Builder::new().name((threads.name)());
-    if let Some(size) = threads.stack_size {
-        builder = builder.stack_size(size);
-    }
-    builder.spawn(move || {
-        if let Some(start) = &threads.on_start {
-            start();
-        }
-        worker::run(worker);
-        if let Some(stop) = &threads.on_stop {
-            stop();
-        }
-    })
+/// Starts a thread running `worker` (at start, or a `block_in_place` hand-off).
+pub(super) fn launch(handle: &Handle, worker: Arc<Worker>) -> std::io::Result<()> {
+    crate::blocking::spawn_thread(&handle.blocking, move || worker::run(worker))
 }

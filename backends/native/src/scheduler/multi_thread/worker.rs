@@ -99,14 +99,12 @@ impl Core {
         // Take a fair share of the injection queue, one to run and the rest queued
         // locally, so other workers find some too.
         let share = inject.len() / handle.num_workers() + 1;
-        let batch = share.min(super::queue::CAPACITY / 2);
-        let first = inject.pop()?;
-        for _ in 1..batch {
-            match inject.pop() {
-                Some(task) => self.run_queue.push_back_or_overflow(task, inject),
-                None => break,
-            }
-        }
+        let batch = share
+            .min(super::queue::CAPACITY / 2)
+            .min(self.run_queue.remaining_slots() + 1);
+        let mut tasks = inject.pop_n(batch);
+        let first = tasks.next()?;
+        self.run_queue.push_back(tasks);
         Some(first)
     }
 
@@ -353,9 +351,8 @@ pub(crate) fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
                 .push_back_or_overflow(task, &cx.worker.handle.shared.inject);
         }
         *cx.worker.core.lock().unwrap() = Some(core);
-        match super::spawn_thread(&cx.worker.handle, cx.worker.clone()) {
-            // The new thread detaches: it leaves the worker loop at shutdown.
-            Ok(_detached) => Some(cx.worker.clone()),
+        match super::launch(&cx.worker.handle, cx.worker.clone()) {
+            Ok(()) => Some(cx.worker.clone()),
             Err(_) => {
                 // No thread to hand the core to: keep it, and block this worker
                 // (what a runtime out of threads can do).
