@@ -135,13 +135,14 @@ fn generate<S: Copy>(kind: Kind, function: ItemFn<S>, config: &Config<S>) -> Vec
             Span::Mixed,
             vec![output_type],
         )),
-        // `!` and `impl Trait` cannot be named in `dyn Future<Output = _>`.
+        // `!` and `impl Trait` cannot be named in `dyn Future<Output = _>`. A mismatch
+        // is reported at the last statement, like the one from `block_on` below.
         Kind::Main if !names_unnameable_type(&function.output) => body.extend(template(
             "let body = {
                  if false { let _: &dyn ::core::future::Future<Output = $0> = &body; }
                  body
              };",
-            Span::Mixed,
+            at_start,
             vec![output_type],
         )),
         Kind::Main => {}
@@ -216,7 +217,7 @@ fn names_unnameable_type<S: Copy>(output: &[Tt<S>]) -> bool {
             t => t.is_ident("impl"),
         })
     }
-    matches!(output, [t] if t.is_punct('!')) || mentions_impl(output)
+    matches!(output, [t] if t.unwrap_invisible().is_punct('!')) || mentions_impl(output)
 }
 
 #[cfg(test)]

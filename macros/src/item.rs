@@ -31,7 +31,17 @@ impl<S: Copy> Attribute<S> {
     /// `#[std::prelude::*::test]` with or without the leading `::`.
     pub(crate) fn is_test(&self) -> bool {
         let mut segments = Vec::new();
-        let tokens = &self.content.tokens;
+        // `#[$meta]` from `macro_rules!` holds the path in an invisible group.
+        let tokens = match self.content.tokens.as_slice() {
+            [
+                Tt::Group(Group {
+                    delim: Delim::None,
+                    tokens,
+                    ..
+                }),
+            ] => tokens,
+            tokens => tokens,
+        };
         let mut i = 0;
         while i < tokens.len() {
             match &tokens[i] {
@@ -125,7 +135,11 @@ impl<S: Copy> ItemFn<S> {
         };
         i += 1;
 
-        let body = match tokens.last().and_then(|t| t.as_group(Delim::Brace)) {
+        // A `$body:block` forwarded by `macro_rules!` arrives in an invisible group.
+        let body = match tokens
+            .last()
+            .and_then(|t| t.unwrap_invisible().as_group(Delim::Brace))
+        {
             Some(body) if tokens.len() > i => body.clone(),
             _ => {
                 let last = tokens.last().map_or(Span::CallSite, Tt::span);
@@ -135,8 +149,14 @@ impl<S: Copy> ItemFn<S> {
                 ));
             }
         };
-        let signature_rest = &tokens[i..tokens.len() - 1];
-        let (arrow, output, where_clause) = split_output(signature_rest);
+        // Between the parameters and the body: `-> output` and `where ...`, both optional.
+        let rest = &tokens[i..tokens.len() - 1];
+        let where_at = rest
+            .iter()
+            .position(|t| t.is_ident("where"))
+            .unwrap_or(rest.len());
+        let (signature, where_clause) = rest.split_at(where_at);
+        let (arrow, output) = signature.split_at(if is_arrow(signature, 0) { 2 } else { 0 });
 
         let (inner_attrs, body) = take_inner_attributes(body);
         Ok(ItemFn {
@@ -148,9 +168,9 @@ impl<S: Copy> ItemFn<S> {
             name,
             generics,
             params,
-            arrow,
-            output,
-            where_clause,
+            arrow: arrow.to_vec(),
+            output: output.to_vec(),
+            where_clause: where_clause.to_vec(),
             body,
         })
     }
@@ -214,25 +234,6 @@ fn skip_angle_brackets<S: Copy>(tokens: &[Tt<S>], start: usize) -> Option<usize>
     None
 }
 
-/// Splits what lies between the parameters and the body into `->`, the return type and
-/// the `where` clause.
-fn split_output<S: Copy>(rest: &[Tt<S>]) -> (Vec<Tt<S>>, Vec<Tt<S>>, Vec<Tt<S>>) {
-    let where_at = rest
-        .iter()
-        .position(|t| t.is_ident("where"))
-        .unwrap_or(rest.len());
-    let (signature, where_clause) = rest.split_at(where_at);
-    if is_arrow(signature, 0) {
-        (
-            signature[..2].to_vec(),
-            signature[2..].to_vec(),
-            where_clause.to_vec(),
-        )
-    } else {
-        (Vec::new(), Vec::new(), rest.to_vec())
-    }
-}
-
 fn take_inner_attributes<S: Copy>(mut body: Group<S>) -> (Vec<Attribute<S>>, Group<S>) {
     let mut attrs = Vec::new();
     let mut i = 0;
@@ -270,7 +271,7 @@ mod tests {
         );
         assert_eq!(render(&item.head), normalized("pub(crate) unsafe"));
         assert_eq!(item.asyncness, Some(Span::Input("async")));
-        assert_eq!(render(&[item.name.clone()]), "run");
+        assert_eq!(render(std::slice::from_ref(&item.name)), "run");
         assert_eq!(render(&item.generics), normalized("<T: Fn() -> u8>"));
         assert_eq!(
             render(&[Tt::Group(item.params.clone())]),
@@ -328,6 +329,26 @@ mod tests {
         );
         assert!(ItemFn::parse(&lex_input("fn f<T() {}"), "avx::main").is_err());
         assert!(ItemFn::parse(&lex_input("fn {}"), "avx::main").is_err());
+    }
+
+    #[test]
+    fn looks_through_fragments_forwarded_by_macro_rules() {
+        let mut tokens = lex_input("#[x] async fn f() -> u8 { 1 }");
+        // `#[$meta]` and `$body:block`.
+        let Tt::Group(attr) = &mut tokens[1] else {
+            panic!("attribute")
+        };
+        attr.tokens = vec![Tt::group(
+            Delim::None,
+            lex_input("test"),
+            Span::Input("$meta"),
+        )];
+        let body = tokens.pop().unwrap();
+        tokens.push(Tt::group(Delim::None, vec![body], Span::Input("$body")));
+        let item = ItemFn::parse(&tokens, "avx::test").unwrap();
+        assert!(item.attrs[0].is_test());
+        assert_eq!(render(&item.body.tokens), "1");
+        assert_eq!(item.body.span, Span::Input("{"));
     }
 
     #[test]

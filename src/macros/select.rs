@@ -307,19 +307,21 @@ macro_rules! select {
     (@munch { biased: $biased:tt; slots: (); done: $done:tt } $($rest:tt)+) => {
         ::core::compile_error!("select! supports at most 64 branches")
     };
-    // A block handler, with or without a comma after it.
+    // A block handler, with or without a comma after it. Matched as a `{ ... }` group,
+    // not a `block` fragment: a `block` fragment would be tried, and fail hard, on a
+    // handler that another macro forwards as an `expr` or `literal` fragment.
     (@munch { biased: $biased:tt; slots: ([$i:tt $v:ident] $($slots:tt)*); done: ($($done:tt)*) }
-        $p:pat = $f:expr $(, if $c:expr)? => $h:block, $($rest:tt)*
+        $p:pat = $f:expr $(, if $c:expr)? => { $($h:tt)* }, $($rest:tt)*
     ) => {
         $crate::select!(@munch {
-            biased: $biased; slots: ($($slots)*); done: ($($done)* [$i $v] ($p) ($f) ($($c)?) ($h))
+            biased: $biased; slots: ($($slots)*); done: ($($done)* [$i $v] ($p) ($f) ($($c)?) ({ $($h)* }))
         } $($rest)*)
     };
     (@munch { biased: $biased:tt; slots: ([$i:tt $v:ident] $($slots:tt)*); done: ($($done:tt)*) }
-        $p:pat = $f:expr $(, if $c:expr)? => $h:block $($rest:tt)*
+        $p:pat = $f:expr $(, if $c:expr)? => { $($h:tt)* } $($rest:tt)*
     ) => {
         $crate::select!(@munch {
-            biased: $biased; slots: ($($slots)*); done: ($($done)* [$i $v] ($p) ($f) ($($c)?) ($h))
+            biased: $biased; slots: ($($slots)*); done: ($($done)* [$i $v] ($p) ($f) ($($c)?) ({ $($h)* }))
         } $($rest)*)
     };
     // An expression handler: a comma ends it, unless it is the last branch.
@@ -345,11 +347,13 @@ macro_rules! select {
     ($(biased;)?) => {
         ::core::compile_error!("select! requires at least one branch.")
     };
-    (biased; $($branches:tt)+) => {
-        $crate::select!(@start true; $($branches)+)
+    // Starting with `pattern =` (which `@` cannot begin) keeps input that no internal
+    // rule takes from coming back here: the compiler reports the unexpected token.
+    (biased; $p:pat = $($rest:tt)*) => {
+        $crate::select!(@start true; $p = $($rest)*)
     };
-    ($($branches:tt)+) => {
-        $crate::select!(@start false; $($branches)+)
+    ($p:pat = $($rest:tt)*) => {
+        $crate::select!(@start false; $p = $($rest)*)
     };
 }
 

@@ -193,15 +193,19 @@ fn handlers_can_break_and_continue_the_callers_loop() {
     assert_eq!(out, [1, 3, 5]);
 
     let labelled = block_on(async {
+        let mut round = 0;
         'outer: loop {
-            loop {
+            round += 1;
+            for i in 0..3 {
                 crate::select! {
-                    v = ready(5) => break 'outer v,
+                    biased;
+                    v = ready(i), if round == 2 => break 'outer (round, v),
+                    _ = ready(()) => {}
                 }
             }
         }
     });
-    assert_eq!(labelled, 5);
+    assert_eq!(labelled, (2, 0));
 }
 
 #[test]
@@ -306,6 +310,35 @@ fn selects_nest_and_accept_any_into_future() {
         }
     });
     assert_eq!(out, 20);
+}
+
+#[test]
+fn the_expansions_locals_do_not_capture_the_callers_names() {
+    let (output, futures, disabled, branches, start, cx, count) = (1, 2, 3, 4, 5, 6, 7);
+    let out = block_on(async {
+        let selected = crate::select! {
+            v = ready(output), if disabled == 3 => v + futures + branches + start + cx + count,
+        };
+        let (a, b) = crate::join!(ready(output), ready(futures));
+        let tried = crate::try_join!(ready(Ok::<_, ()>(disabled)), ready(Ok(count)));
+        (selected, a + b, tried)
+    });
+    assert_eq!(out, (1 + 2 + 4 + 5 + 6 + 7, 3, Ok((3, 7))));
+}
+
+#[test]
+fn handlers_may_be_fragments_forwarded_by_another_macro() {
+    macro_rules! forward {
+        ($literal:literal, $expr:expr, $block:block) => {
+            crate::select! {
+                biased;
+                _ = ready(()), if false => $literal,
+                x = ready(1) => $expr + x,
+                _ = ready(()) => $block,
+            }
+        };
+    }
+    assert_eq!(block_on(async { forward!(1, 10, { 100 }) }), 11);
 }
 
 /// 64 branches, the most `select!` takes; only the last is enabled.
