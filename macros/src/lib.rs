@@ -4,7 +4,7 @@
 //! the variant that matches its features under the names `main` and `test`.
 //!
 //! Written with plain `proc_macro`, no syn or quote, so the crate builds in a fraction of
-//! the time. The logic works on a small token model ([`tokens`]) so it can be unit tested
+//! the time. The logic works on a small token model (`tokens.rs`) so it can be unit tested
 //! outside the compiler; only `tokens::compiler` touches `proc_macro`.
 
 mod args;
@@ -128,14 +128,14 @@ pub fn test_rt(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// [`main`] for an `avx` built without a runtime: always the error
-/// "The #[avx::main] macro requires rt or rt-multi-thread."
+/// "The `#[avx::main]` macro requires rt or rt-multi-thread."
 #[proc_macro_attribute]
 pub fn main_fail(_args: TokenStream, _item: TokenStream) -> TokenStream {
     into_proc_macro(entry::requires_rt(Kind::Main))
 }
 
 /// [`test`] for an `avx` built without a runtime: always the error
-/// "The #[avx::test] macro requires rt or rt-multi-thread."
+/// "The `#[avx::test]` macro requires rt or rt-multi-thread."
 #[proc_macro_attribute]
 pub fn test_fail(_args: TokenStream, _item: TokenStream) -> TokenStream {
     into_proc_macro(entry::requires_rt(Kind::Test))

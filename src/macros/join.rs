@@ -16,7 +16,7 @@
 /// not in parallel: to use several threads, [`spawn`](crate::spawn) them and join the
 /// handles. The futures are stored inline, no allocation.
 ///
-/// `join!` waits for every branch even when some return `Err`; [`try_join!`] returns
+/// `join!` waits for every branch even when some return `Err`; [`try_join!`](crate::try_join!) returns
 /// at the first `Err`.
 ///
 /// # Fairness

@@ -367,9 +367,16 @@ pub fn select_start(biased: bool, branches: u32) -> u32 {
     }
 }
 
-/// Whether the task may keep polling; the runtime's cooperative budget plugs in here
-/// (tokio's `select!` yields when the budget is spent). Always ready until then.
+/// Ready while the task has cooperative budget left; otherwise wakes the task and
+/// returns `Pending`, so a `select!` over always-ready branches still yields (as
+/// tokio's does). The budget is the native scheduler's; outside it (another backend,
+/// a hand-rolled executor) the budget is unconstrained and this is always ready.
 #[inline]
-pub fn poll_budget_available(_cx: &mut core::task::Context<'_>) -> core::task::Poll<()> {
-    core::task::Poll::Ready(())
+pub fn poll_budget_available(cx: &mut core::task::Context<'_>) -> core::task::Poll<()> {
+    if avx_native::coop::has_budget_remaining() {
+        core::task::Poll::Ready(())
+    } else {
+        cx.waker().wake_by_ref();
+        core::task::Poll::Pending
+    }
 }

@@ -7,13 +7,13 @@
 /// Waits on several concurrent branches that return `Result`, and returns `Ok` with a
 /// tuple of their values when **all** succeed, or the **first** `Err`.
 ///
-/// Like [`join!`], the branches run concurrently on the current task and are stored
+/// Like [`join!`](crate::join!), the branches run concurrently on the current task and are stored
 /// inline. All branches must have the same error type. On the first `Err`, the other
 /// branches are dropped (cancelled) without being polled again.
 ///
 /// # Fairness
 ///
-/// As [`join!`]: each poll starts at the next branch in turn, unless `biased;` is
+/// As [`join!`](crate::join!): each poll starts at the next branch in turn, unless `biased;` is
 /// written first.
 ///
 /// # Examples

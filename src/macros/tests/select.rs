@@ -356,3 +356,41 @@ fn takes_sixty_four_branches() {
     });
     assert_eq!(out, 63);
 }
+
+#[test]
+fn yields_when_the_cooperative_budget_is_spent() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct Flag(AtomicBool);
+    impl Wake for Flag {
+        fn wake(self: Arc<Self>) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+    let woken = Arc::new(Flag(AtomicBool::new(false)));
+    let waker = Waker::from(woken.clone());
+    let mut cx = Context::from_waker(&waker);
+    let mut select = std::pin::pin!(async {
+        crate::select! { v = ready(1) => v }
+    });
+
+    avx_native::coop::budget(|| {
+        // Spend the whole budget, as a task that did a lot of work would.
+        while let Poll::Ready(spent) = avx_native::coop::poll_proceed(&mut cx) {
+            spent.made_progress();
+        }
+        woken.0.store(false, Ordering::SeqCst);
+        assert_eq!(select.as_mut().poll(&mut cx), Poll::Pending);
+        assert!(
+            woken.0.load(Ordering::SeqCst),
+            "a yielding select! must wake its task"
+        );
+    });
+    // With a fresh budget the ready branch wins.
+    assert_eq!(
+        avx_native::coop::budget(|| select.as_mut().poll(&mut cx)),
+        Poll::Ready(1)
+    );
+}
