@@ -49,6 +49,15 @@ pub mod task;
 #[cfg(feature = "rt")]
 pub use task::spawn;
 
+// tokio's macros: `select!`, `join!`, `try_join!`, `pin!` (exported at the root by
+// `#[macro_export]`), and the attributes below. `macros` is public only for the
+// expansions' support code.
+#[doc(hidden)]
+pub mod macros;
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use crate::macros::entry::{main, test};
+
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

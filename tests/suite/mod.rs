@@ -59,5 +59,6 @@ macro_rules! rt_test {
     };
 }
 
+mod macros;
 mod rt;
 mod task;
