@@ -720,6 +720,54 @@ mod tests {
         drop(sleeps);
     }
 
+    /// Threads register and cancel sleeps while another advances time and processes:
+    /// every kept sleep completes, each fired sleep is woken once, and nothing stays
+    /// linked. Under miri this also runs the data-race detector over the protocol.
+    #[test]
+    fn sleeps_on_many_threads_fire_and_cancel() {
+        const WORKERS: usize = 3;
+        let per_worker: u64 = if cfg!(miri) { 12 } else { 2000 };
+        let (handle, _) = paused_driver();
+        let (wakes, waker) = counter();
+        let finished = std::sync::Arc::new(AtomicUsize::new(0));
+        let workers: Vec<_> = (0..WORKERS)
+            .map(|w| {
+                let handle = handle.clone();
+                let waker = waker.clone();
+                let finished = finished.clone();
+                std::thread::spawn(move || {
+                    let mut kept = Vec::new();
+                    for i in 0..per_worker {
+                        let mut sleep = sleep_for(&handle, 1 + (i * 7 + w as u64) % 50);
+                        let _ = poll(sleep.as_mut(), &waker);
+                        if i % 2 == 0 {
+                            kept.push(sleep); // the odd ones are cancelled right away
+                        }
+                    }
+                    while !kept.iter_mut().all(|s| poll(s.as_mut(), &waker).is_ready()) {
+                        std::thread::yield_now();
+                    }
+                    finished.fetch_add(1, Ordering::SeqCst);
+                    kept.len()
+                })
+            })
+            .collect();
+        let mut fired = 0;
+        while finished.load(Ordering::SeqCst) < WORKERS {
+            if handle.clock().now() < handle.clock().start() + 50 * MS {
+                handle.clock().advance(MS);
+            }
+            fired += handle.process();
+            std::thread::yield_now();
+        }
+        let kept: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+        assert_eq!(kept, WORKERS * per_worker.div_ceil(2) as usize);
+        // Kept sleeps fired (or were due on registration); cancelled ones fired only
+        // if the driver got to them before the cancel.
+        assert_eq!(wakes.get(), fired);
+        assert_eq!(handle.next_expiration(), None);
+    }
+
     #[test]
     #[should_panic(expected = "A Tokio 1.x context was found, but it is being shutdown.")]
     fn polling_a_registered_sleep_after_shutdown_panics() {
@@ -739,5 +787,176 @@ mod tests {
         handle.shutdown();
         let mut sleep = sleep_for(&handle, 10);
         let _ = poll(sleep.as_mut(), &waker);
+    }
+}
+
+/// Loom models: registration, waker updates, reset and cancel racing the driver.
+///
+/// `LOOM_MAX_PREEMPTIONS=2 RUSTFLAGS="--cfg loom" cargo test -p avx-native --lib --release time::`
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::super::sleep::Sleep;
+    use super::*;
+    use crate::loom::sync::atomic::AtomicUsize;
+    use crate::loom::thread;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Wake};
+
+    const MS: Duration = Duration::from_millis(1);
+
+    struct Counter(AtomicUsize);
+
+    impl Wake for Counter {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn counter() -> (std::sync::Arc<Counter>, Waker) {
+        let counter = std::sync::Arc::new(Counter(AtomicUsize::new(0)));
+        (counter.clone(), Waker::from(counter))
+    }
+
+    fn wakes(counter: &Counter) -> usize {
+        counter.0.load(Ordering::SeqCst)
+    }
+
+    /// A paused driver whose clock stands at 5 ms, with nothing processed yet.
+    fn driver_at_5ms() -> TimeHandle {
+        let handle = TimeHandle::new(Clock::new(true), std::sync::Arc::new(|| {}));
+        handle.clock().advance(5 * MS);
+        handle
+    }
+
+    fn poll(sleep: Pin<&mut Sleep>, waker: &Waker) -> Poll<()> {
+        sleep.poll(&mut Context::from_waker(waker))
+    }
+
+    fn at(handle: &TimeHandle, ms: u64) -> Instant {
+        handle.clock().start() + Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn register_and_cancel_race_process() {
+        loom::model(|| {
+            let handle = driver_at_5ms();
+            let driver = handle.clone();
+            let processor = thread::spawn(move || driver.process());
+
+            let (count, waker) = counter();
+            let mut sleep = Box::pin(Sleep::new(handle.clone(), at(&handle, 3)));
+            let first = poll(sleep.as_mut(), &waker);
+            drop(sleep);
+
+            let fired = processor.join().unwrap();
+            // A fired entry wakes its waker once; an entry found due on its first poll
+            // was never registered, so nothing fired it.
+            assert_eq!(wakes(&count), fired);
+            if first.is_ready() {
+                assert_eq!(fired, 0);
+            }
+            assert_eq!(handle.next_expiration(), None);
+        });
+    }
+
+    #[test]
+    fn waker_update_and_drop_race_process() {
+        loom::model(|| {
+            let handle = driver_at_5ms();
+            let (first_count, first_waker) = counter();
+            let (second_count, second_waker) = counter();
+            let mut sleep = Box::pin(Sleep::new(handle.clone(), at(&handle, 3)));
+            assert!(poll(sleep.as_mut(), &first_waker).is_pending());
+
+            let driver = handle.clone();
+            let processor = thread::spawn(move || driver.process());
+            let second = poll(sleep.as_mut(), &second_waker);
+            drop(sleep);
+
+            let fired = processor.join().unwrap();
+            assert!(fired <= 1);
+            assert_eq!(wakes(&first_count) + wakes(&second_count), fired);
+            if second.is_ready() {
+                // It fired before the second poll, so the first waker was the one woken.
+                assert_eq!((fired, wakes(&first_count)), (1, 1));
+            }
+            assert_eq!(handle.next_expiration(), None);
+        });
+    }
+
+    #[test]
+    fn reset_races_process() {
+        loom::model(|| {
+            let handle = driver_at_5ms();
+            let (count, waker) = counter();
+            let mut sleep = Box::pin(Sleep::new(handle.clone(), at(&handle, 3)));
+            assert!(poll(sleep.as_mut(), &waker).is_pending());
+
+            let driver = handle.clone();
+            let processor = thread::spawn(move || driver.process());
+            sleep.as_mut().reset(at(&handle, 10));
+
+            let fired = processor.join().unwrap();
+            assert_eq!(wakes(&count), fired);
+            // Whether or not it fired at 3 ms first, the sleep now waits for 10 ms.
+            assert!(!sleep.is_elapsed());
+            let _ = poll(sleep.as_mut(), &waker);
+            assert_eq!(handle.next_expiration(), Some(at(&handle, 10)));
+            drop(sleep);
+            assert_eq!(handle.next_expiration(), None);
+        });
+    }
+
+    #[test]
+    fn shutdown_races_drop() {
+        loom::model(|| {
+            let handle = driver_at_5ms();
+            let (count, waker) = counter();
+            let mut sleep = Box::pin(Sleep::new(handle.clone(), at(&handle, 50)));
+            assert!(poll(sleep.as_mut(), &waker).is_pending());
+
+            let driver = handle.clone();
+            let stopper = thread::spawn(move || driver.shutdown());
+            drop(sleep);
+
+            stopper.join().unwrap();
+            assert!(wakes(&count) <= 1);
+            assert_eq!(handle.next_expiration(), None);
+        });
+    }
+
+    #[test]
+    fn registration_races_park() {
+        loom::model(|| {
+            let unparks = std::sync::Arc::new(AtomicUsize::new(0));
+            let count = unparks.clone();
+            let unpark = std::sync::Arc::new(move || {
+                count.fetch_add(1, Ordering::SeqCst);
+            });
+            let handle = TimeHandle::new(Clock::new(true), unpark);
+            let (_, waker) = counter();
+            let mut late = Box::pin(Sleep::new(handle.clone(), at(&handle, 100)));
+            assert!(poll(late.as_mut(), &waker).is_pending());
+
+            let driver = handle.clone();
+            let parker = thread::spawn(move || {
+                let deadline = driver.park_deadline();
+                driver.unparked();
+                deadline
+            });
+            let mut early = Box::pin(Sleep::new(handle.clone(), at(&handle, 10)));
+            assert!(poll(early.as_mut(), &waker).is_pending());
+
+            let parked_until = parker.join().unwrap();
+            let unparks = unparks.load(Ordering::SeqCst);
+            assert!(unparks <= 1);
+            // The driver parked until 100 ms only if it looked before the early timer
+            // was registered; then that registration (made while parked or after
+            // `unparked`) unparks at most once, and only if it came while parked.
+            if parked_until == Some(at(&handle, 10)) {
+                assert_eq!(unparks, 0);
+            }
+        });
     }
 }
