@@ -125,3 +125,10 @@ pub(crate) fn current() -> Option<Backend> {
 pub(crate) fn expect_current() -> Backend {
     current().unwrap_or_else(|| panic!("{CONTEXT_MISSING_ERROR}"))
 }
+
+/// Stands in for a type of a backend this build leaves out: it has no values, so
+/// code that handles it can never run. Used where a pinned enum needs a variant per
+/// backend (`pin-project-lite` does not take `#[cfg]` on variants).
+#[derive(Debug)]
+#[cfg_attr(feature = "tokio", allow(dead_code))]
+pub(crate) enum Unavailable {}

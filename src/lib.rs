@@ -45,6 +45,8 @@ mod backend;
 pub mod runtime;
 #[cfg(feature = "rt")]
 pub mod task;
+#[cfg(feature = "time")]
+pub mod time;
 
 #[cfg(feature = "rt")]
 pub use task::spawn;

@@ -66,6 +66,20 @@ impl fmt::Debug for RestoreOnPending {
     }
 }
 
+/// Polls `future` with the budget lifted on every backend: for a timer that must
+/// still be checked after the task spent its budget (see `time::Timeout`).
+#[cfg_attr(not(feature = "time"), allow(dead_code))]
+pub(crate) fn poll_unconstrained<F: Future>(
+    future: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    #[cfg(feature = "tokio")]
+    let mut future = ::tokio::task::coop::unconstrained(future);
+    #[cfg(feature = "tokio")]
+    let future = Pin::new(&mut future);
+    avx_native::coop::with_unconstrained(|| future.poll(cx))
+}
+
 /// Spends one unit of the budget, yielding to the scheduler first if none is
 /// left. For long computations in a task that touch no resource.
 ///

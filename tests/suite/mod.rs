@@ -62,3 +62,4 @@ macro_rules! rt_test {
 mod macros;
 mod rt;
 mod task;
+mod time;

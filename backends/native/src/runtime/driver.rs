@@ -1,13 +1,17 @@
 //! The driver: what a scheduler thread blocks on when it has nothing to run.
 //!
-//! It stacks the time driver over the I/O reactor (or over a plain thread parker
-//! when I/O is disabled): parking blocks until an I/O event, an unpark, or the next
-//! timer deadline, then fires the timers that are due.
+//! It stacks the time driver over a parker: parking blocks until an unpark, an I/O
+//! event, or the next timer deadline, then fires the timers that are due. With a
+//! paused clock, time does not pass while the thread sleeps; instead a scheduler
+//! with nothing to run lets the driver jump the clock to the next deadline
+//! (auto-advance).
 
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::park::{ParkThread, UnparkThread};
+use crate::time::{Clock, TimeHandle};
 
 /// What the driver needs from the runtime's configuration.
 #[derive(Debug, Clone, Copy)]
@@ -17,53 +21,130 @@ pub(crate) struct DriverConfig {
     pub(crate) start_paused: bool,
 }
 
-/// The parking side; owned by one thread at a time (the scheduler core).
+/// The parking side; owned by one thread at a time (a scheduler core).
 #[derive(Debug)]
 pub(crate) struct Driver {
     park: ParkThread,
 }
 
-/// The shared side: wakes the parked driver.
+/// The shared side: wakes the parked driver, reaches the timers.
 #[derive(Debug, Clone)]
 pub(crate) struct Handle {
     unpark: UnparkThread,
+    time: Option<TimeHandle>,
 }
 
 impl Driver {
-    pub(crate) fn new(_config: DriverConfig) -> io::Result<(Driver, Handle)> {
+    pub(crate) fn new(config: DriverConfig) -> io::Result<(Driver, Handle)> {
         let park = ParkThread::new();
         let unpark = park.unparker();
-        Ok((Driver { park }, Handle { unpark }))
+        let time = config.enable_time.then(|| {
+            let unpark = unpark.clone();
+            TimeHandle::new(
+                Clock::new(config.start_paused),
+                Arc::new(move || unpark.unpark()),
+            )
+        });
+        Ok((Driver { park }, Handle { unpark, time }))
     }
 
     /// Blocks until unparked, an I/O event, or the next timer; then fires timers.
-    pub(crate) fn park(&mut self, _handle: &Handle) {
-        self.park.park();
+    pub(crate) fn park(&mut self, handle: &Handle) {
+        let Some(time) = &handle.time else {
+            self.park.park();
+            return;
+        };
+        let deadline = time.park_deadline();
+        let clock = time.clock();
+        match deadline {
+            // A paused clock does not move while we sleep: wait for a wake-up.
+            Some(deadline) if !clock.is_paused() => {
+                let timeout = deadline.saturating_duration_since(clock.now());
+                if !timeout.is_zero() {
+                    self.park.park_timeout(timeout);
+                }
+            }
+            _ => self.park.park(),
+        }
+        time.unparked();
+        time.process();
     }
 
-    /// As `park`, for a scheduler with nothing to run: if the clock is paused and
-    /// `may_auto_advance` says every worker is idle, advances it to the next timer
-    /// instead of blocking.
-    pub(crate) fn park_idle(&mut self, handle: &Handle, _may_auto_advance: &dyn Fn() -> bool) {
+    /// As `park`, for a scheduler with nothing to run: with a paused clock that
+    /// may auto-advance and `may_auto_advance()` (every worker idle), moves the
+    /// clock to the next timer and fires it instead of blocking.
+    pub(crate) fn park_idle(&mut self, handle: &Handle, may_auto_advance: &dyn Fn() -> bool) {
+        if let Some(time) = &handle.time {
+            let clock = time.clock();
+            if clock.can_auto_advance() && may_auto_advance() {
+                // Anything already due (or woken meanwhile) goes first.
+                self.park_timeout(handle, Duration::ZERO);
+                // The next expiration may be a point where the wheel only cascades
+                // timers down a level; keep going until something fires.
+                while let Some(next) = time.next_expiration() {
+                    let now = clock.now();
+                    if next > now {
+                        clock.advance(next - now);
+                    }
+                    if time.process() > 0 {
+                        return;
+                    }
+                }
+            }
+        }
         self.park(handle);
     }
 
     /// As `park`, returning after `timeout` at the latest (zero: just poll).
-    pub(crate) fn park_timeout(&mut self, _handle: &Handle, timeout: Duration) {
+    pub(crate) fn park_timeout(&mut self, handle: &Handle, timeout: Duration) {
         if !timeout.is_zero() {
             self.park.park_timeout(timeout);
         }
+        if let Some(time) = &handle.time {
+            if time.may_have_timers() {
+                time.process();
+            }
+        }
     }
 
-    pub(crate) fn shutdown(&mut self, _handle: &Handle) {}
+    /// Runtime shutdown: every pending timer is woken; polling a `Sleep` afterwards
+    /// panics with tokio's message.
+    pub(crate) fn shutdown(&mut self, handle: &Handle) {
+        if let Some(time) = &handle.time {
+            time.shutdown();
+        }
+    }
 }
 
 impl Handle {
-    /// A blocking task started: a paused clock must not jump ahead while it runs.
-    pub(crate) fn inhibit_auto_advance(&self) {}
+    /// The time driver, if the runtime enabled time.
+    pub(crate) fn time(&self) -> Option<&TimeHandle> {
+        self.time.as_ref()
+    }
 
-    /// A blocking task finished.
-    pub(crate) fn allow_auto_advance(&self) {}
+    /// A blocking task started: a paused clock must not jump ahead while it runs.
+    pub(crate) fn inhibit_auto_advance(&self) {
+        if let Some(time) = &self.time {
+            time.clock().inhibit_auto_advance();
+        }
+    }
+
+    /// A blocking task finished. An idle runtime parked on a paused clock may now
+    /// jump ahead, so it is woken to reconsider.
+    pub(crate) fn allow_auto_advance(&self) {
+        if let Some(time) = &self.time {
+            time.clock().allow_auto_advance();
+            if time.clock().is_paused() {
+                self.unpark();
+            }
+        }
+    }
+
+    /// Whether the clock is paused (so a scheduler going idle must give the driver a
+    /// chance to auto-advance).
+    pub(crate) fn is_clock_paused(&self) -> bool {
+        self.time.as_ref().is_some_and(|t| t.clock().is_paused())
+    }
 
     /// Wakes the driver if it is parked; otherwise its next park returns at once.
     pub(crate) fn unpark(&self) {

@@ -293,8 +293,13 @@ impl Context {
         // Pairs with the fence in `schedule_remote`/`wake`: either they see
         // `parked` and unpark us, or we see their work here.
         fence(Ordering::SeqCst);
-        if !self.has_work() {
-            driver.park(&self.handle.driver);
+        if self.has_work() {
+            // Work arrived meanwhile; still give timers and I/O their turn, or a
+            // block_on future that keeps waking itself would starve them.
+            driver.park_timeout(&self.handle.driver, Duration::ZERO);
+        } else {
+            // Nothing else runs on this runtime: a paused clock may jump ahead.
+            driver.park_idle(&self.handle.driver, &|| true);
         }
         shared.parked.store(false, Ordering::Relaxed);
         self.put_driver(driver);

@@ -58,6 +58,10 @@ struct Inner {
     /// A lower bound of the wheel's `elapsed` (written under the lock, read without it):
     /// a deadline at or before it is due without taking the lock.
     elapsed_hint: AtomicU64,
+    /// A lower bound of the earliest pending tick, `u64::MAX` for none (written under
+    /// the lock, read without it): lets a driver that polls without blocking skip
+    /// the clock read and the lock when no timer is pending at all.
+    next_hint: AtomicU64,
     locked: Mutex<Locked>,
 }
 
@@ -91,6 +95,7 @@ impl TimeHandle {
                 unpark,
                 is_shutdown: AtomicBool::new(false),
                 elapsed_hint: AtomicU64::new(0),
+                next_hint: AtomicU64::new(u64::MAX),
                 locked: Mutex::new(Locked {
                     wheel: Wheel::new(),
                     park: Park::Running,
@@ -115,6 +120,9 @@ impl TimeHandle {
         let mut locked = self.lock();
         let next = locked.wheel.next_expiration();
         locked.park = Park::Until(next.unwrap_or(u64::MAX));
+        self.inner
+            .next_hint
+            .store(next.unwrap_or(u64::MAX), Ordering::Relaxed);
         drop(locked);
         next.map(|tick| self.tick_to_instant(tick))
     }
@@ -143,12 +151,25 @@ impl TimeHandle {
             self.inner
                 .elapsed_hint
                 .store(locked.wheel.elapsed(), Ordering::Release);
+            if !more {
+                let next = locked.wheel.next_expiration();
+                self.inner
+                    .next_hint
+                    .store(next.unwrap_or(u64::MAX), Ordering::Relaxed);
+            }
             drop(locked);
             wakers.wake_all();
             if !more {
                 return fired;
             }
         }
+    }
+
+    /// Whether any timer may be pending; false means `process` would fire nothing.
+    /// A cancelled timer may leave it true until the next `process`.
+    #[inline]
+    pub(crate) fn may_have_timers(&self) -> bool {
+        self.inner.next_hint.load(Ordering::Relaxed) != u64::MAX
     }
 
     /// The earliest pending deadline (or cascade point), without the parking side
@@ -260,6 +281,9 @@ impl TimeHandle {
         // its shared fields are ours under the lock.
         match unsafe { locked.wheel.insert(entry, when) } {
             Ok(()) => {
+                if when < self.inner.next_hint.load(Ordering::Relaxed) {
+                    self.inner.next_hint.store(when, Ordering::Relaxed);
+                }
                 let unpark = locked.note_registration(when);
                 drop(locked);
                 if unpark {
@@ -309,6 +333,9 @@ impl TimeHandle {
                 // SAFETY: now linked, and we hold the lock.
                 unsafe { entry_ref.with_shared(|shared| shared.waker = Some(waker)) };
                 entry_ref.set_state(REGISTERED);
+                if when < self.inner.next_hint.load(Ordering::Relaxed) {
+                    self.inner.next_hint.store(when, Ordering::Relaxed);
+                }
                 let unpark = locked.note_registration(when);
                 drop(locked);
                 if unpark {

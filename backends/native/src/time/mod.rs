@@ -28,10 +28,6 @@
 //! wheel, where `process()` fires nothing; loop until it fires something or there is
 //! no expiration left.
 
-// The runtime (runtime/, scheduler/) wires the driver up; until it does, only the tests
-// use it. Remove these allowances then.
-#![allow(dead_code)]
-
 mod clock;
 mod driver;
 mod entry;
@@ -39,8 +35,71 @@ mod level;
 mod sleep;
 mod wheel;
 
-#[allow(unused_imports)]
 pub(crate) use clock::Clock;
-#[allow(unused_imports)]
 pub(crate) use driver::TimeHandle;
 pub use sleep::Sleep;
+
+use std::time::{Duration, Instant};
+
+use crate::runtime::context;
+
+/// tokio's message for a timer on a runtime built without `enable_time`.
+const TIMERS_DISABLED: &str = "A Tokio 1.x context was found, but timers are disabled. Call \
+    `enable_time` on the runtime builder to enable timers.";
+
+/// Runs `f` with the current native runtime's time driver; `None` without a native
+/// runtime. Panics with tokio's message if that runtime has timers disabled.
+#[track_caller]
+fn with_time<R>(f: impl FnOnce(&TimeHandle) -> R) -> Option<R> {
+    context::with_current(|handle| match handle.driver().time() {
+        Some(time) => f(time),
+        None => panic!("{TIMERS_DISABLED}"),
+    })
+    .ok()
+}
+
+/// A sleep until `deadline` on the current native runtime; `None` without one.
+#[track_caller]
+pub fn try_sleep_until(deadline: Instant) -> Option<Sleep> {
+    with_time(|time| Sleep::new(time.clone(), deadline))
+}
+
+/// The current native runtime's clock (virtual when paused); `None` without a
+/// native runtime or with timers disabled.
+pub fn try_now() -> Option<Instant> {
+    context::with_current(|handle| handle.driver().time().map(|time| time.clock().now()))
+        .ok()
+        .flatten()
+}
+
+/// Pauses the current native runtime's clock; `None` without a native runtime.
+///
+/// # Panics
+///
+/// If the clock is already paused ("time is already frozen").
+#[track_caller]
+pub fn try_pause() -> Option<()> {
+    with_time(|time| time.clock().pause())
+}
+
+/// Resumes the current native runtime's clock; `None` without a native runtime.
+///
+/// # Panics
+///
+/// If the clock is not paused ("time is not frozen").
+#[track_caller]
+pub fn try_resume() -> Option<()> {
+    with_time(|time| time.clock().resume())
+}
+
+/// Moves the current native runtime's paused clock forward by `duration`; timers
+/// that become due fire when the driver next runs (`yield_now` gets there).
+/// `None` without a native runtime.
+///
+/// # Panics
+///
+/// If the clock is not paused ("time is not frozen").
+#[track_caller]
+pub fn try_advance(duration: Duration) -> Option<()> {
+    with_time(|time| time.clock().advance(duration))
+}

@@ -109,6 +109,11 @@ impl MultiThread {
                 if let Poll::Ready(output) = polled {
                     return output;
                 }
+                if mt.driver.is_clock_paused() && mt.is_idle() {
+                    // The workers may all be idle waiting for this future: let the
+                    // one in the driver reconsider advancing the paused clock.
+                    mt.driver.unpark();
+                }
                 park.park();
             }
         })

@@ -166,6 +166,11 @@ impl Core {
             // A task may have been pushed while every worker was going to sleep.
             handle.notify_parked();
         }
+        if handle.driver.is_clock_paused() && handle.shared.idle.all_parked() {
+            // The worker parked in the driver decided not to advance the paused clock
+            // while we were busy; now that all are idle, let it reconsider.
+            handle.driver.unpark();
+        }
         true
     }
 
