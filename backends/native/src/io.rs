@@ -303,7 +303,10 @@ mod tests {
         assert_eq!(both.remove(Interest::READABLE), Some(Interest::WRITABLE));
         assert_eq!(both.remove(both), None);
         // Removing what is not there leaves the set alone.
-        assert_eq!(Interest::READABLE.remove(Interest::ERROR), Some(Interest::READABLE));
+        assert_eq!(
+            Interest::READABLE.remove(Interest::ERROR),
+            Some(Interest::READABLE)
+        );
         let mut interest = Interest::ERROR;
         interest |= Interest::READABLE;
         assert!(interest.is_error() && interest.is_readable());

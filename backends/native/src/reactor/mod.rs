@@ -31,7 +31,8 @@ mod scheduled_io;
 mod slab;
 mod waiters;
 
-#[cfg(all(test, not(loom)))]
+// Linux-only: they use epoll's error codes and Linux's pipe2/socketpair flags.
+#[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
 mod tests;
 
 use std::io;
@@ -118,7 +119,10 @@ impl Shared {
 }
 
 // The runtime (next in the build order) is the caller; until it lands, only tests are.
-#[cfg_attr(not(test), allow(dead_code, reason = "called by the runtime's driver"))]
+#[cfg_attr(
+    not(all(test, any(target_os = "linux", target_os = "android"))),
+    allow(dead_code, reason = "called by the runtime's driver")
+)]
 impl Reactor {
     /// Opens the selector and its wake-up event.
     pub(crate) fn new() -> io::Result<(Reactor, ReactorHandle)> {
@@ -162,7 +166,7 @@ impl Reactor {
     }
 
     /// Delivers `events` as if the selector had returned them.
-    #[cfg(test)]
+    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
     fn dispatch_for_test(&mut self, events: impl IntoIterator<Item = (usize, Ready)>) {
         dispatch(&self.shared, events.into_iter(), &mut self.wakers);
         for waker in self.wakers.drain(..) {
@@ -172,7 +176,11 @@ impl Reactor {
 }
 
 /// Records each event on its registration and collects the wakers it releases.
-fn dispatch(shared: &Shared, events: impl Iterator<Item = (usize, Ready)>, wakers: &mut Vec<Waker>) {
+fn dispatch(
+    shared: &Shared,
+    events: impl Iterator<Item = (usize, Ready)>,
+    wakers: &mut Vec<Waker>,
+) {
     let mut registrations = None;
     for (token, ready) in events {
         if token == WAKE_TOKEN {
@@ -200,7 +208,10 @@ impl Drop for Reactor {
 }
 
 // The runtime (next in the build order) is the caller; until it lands, only tests are.
-#[cfg_attr(not(test), allow(dead_code, reason = "called by the runtime's driver"))]
+#[cfg_attr(
+    not(all(test, any(target_os = "linux", target_os = "android"))),
+    allow(dead_code, reason = "called by the runtime's driver")
+)]
 impl ReactorHandle {
     /// Wakes the thread blocked in [`Reactor::turn`], or, if none is, makes the next
     /// turn return at once.

@@ -52,7 +52,11 @@ impl Registration {
     /// several waiting tasks.
     ///
     /// After the runtime shuts down this returns an error of kind `Other`.
-    pub fn poll_ready(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
+    pub fn poll_ready(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+    ) -> Poll<io::Result<ReadyEvent>> {
         let coop = ready!(crate::coop::poll_proceed(cx));
         let event = ready!(self.io.poll_readiness(cx, interest));
         if event.is_shutdown {
@@ -85,7 +89,11 @@ impl Registration {
     /// Runs `f` if the resource is ready for `interest`; otherwise, or when `f`
     /// returns `WouldBlock`, returns a `WouldBlock` error, having cleared the
     /// readiness in the second case. Never waits and never registers a waker.
-    pub fn try_io<R>(&self, interest: Interest, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
         let event = self.io.ready_event(interest);
         if event.ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
@@ -134,13 +142,13 @@ impl Registration {
     }
 
     /// The slab token, for tests that replay a stale event.
-    #[cfg(test)]
+    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
     pub(super) fn token(&self) -> usize {
         self.token
     }
 
     /// The registration's state, for tests.
-    #[cfg(test)]
+    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
     pub(super) fn scheduled_io(&self) -> &ScheduledIo {
         &self.io
     }
@@ -181,7 +189,11 @@ impl Future for Readiness<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let event = ready!(this.registration.io.poll_waiter(cx, this.mask, &mut this.key));
+        let event = ready!(
+            this.registration
+                .io
+                .poll_waiter(cx, this.mask, &mut this.key)
+        );
         if event.is_shutdown {
             return Poll::Ready(Err(gone()));
         }

@@ -188,7 +188,11 @@ impl ScheduledIo {
 
     /// Ready with the readiness for `interest`, or stores the task's waker in the
     /// direction's slot (replacing the previous poller's) and returns `Pending`.
-    pub(crate) fn poll_readiness(&self, cx: &mut Context<'_>, interest: Interest) -> Poll<ReadyEvent> {
+    pub(crate) fn poll_readiness(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+    ) -> Poll<ReadyEvent> {
         let mask = Ready::from_interest(interest);
         if let Some(event) = self.snapshot().event(mask) {
             return Poll::Ready(event);
@@ -260,7 +264,7 @@ impl ScheduledIo {
     }
 
     /// Waiter slots held by `readiness()` futures, for tests.
-    #[cfg(test)]
+    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
     pub(crate) fn waiter_count(&self) -> usize {
         self.lock().list.occupied()
     }
@@ -302,7 +306,10 @@ mod tests {
         let seen = io.ready_event(Interest::READABLE);
         io.set_readiness(Ready::WRITABLE);
         io.clear_readiness(seen);
-        assert_eq!(io.snapshot().ready, Ready::READABLE | Ready::READ_CLOSED | Ready::WRITABLE);
+        assert_eq!(
+            io.snapshot().ready,
+            Ready::READABLE | Ready::READ_CLOSED | Ready::WRITABLE
+        );
 
         let seen = io.ready_event(Interest::READABLE);
         io.clear_readiness(seen);
@@ -313,9 +320,15 @@ mod tests {
     fn direction_of_interest() {
         assert_eq!(Direction::of(Interest::READABLE), Direction::Read);
         assert_eq!(Direction::of(Interest::WRITABLE), Direction::Write);
-        assert_eq!(Direction::of(Interest::WRITABLE | Interest::ERROR), Direction::Write);
+        assert_eq!(
+            Direction::of(Interest::WRITABLE | Interest::ERROR),
+            Direction::Write
+        );
         assert_eq!(Direction::of(Interest::ERROR), Direction::Read);
-        assert_eq!(Direction::of(Interest::READABLE | Interest::WRITABLE), Direction::Read);
+        assert_eq!(
+            Direction::of(Interest::READABLE | Interest::WRITABLE),
+            Direction::Read
+        );
     }
 
     #[test]

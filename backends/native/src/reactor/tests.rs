@@ -5,10 +5,10 @@
 //! pipes queue readiness in the write syscall itself, so an event is visible by the
 //! time the write returns.
 
+use std::fs::File;
 use std::future::Future;
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
-use std::os::unix::net::UnixStream;
 use std::pin::{Pin, pin};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, mpsc};
@@ -58,14 +58,15 @@ fn reactor() -> (Reactor, ReactorHandle) {
     Reactor::new().expect("creating the reactor")
 }
 
-fn socket_pair() -> (UnixStream, UnixStream) {
-    let (a, b) = UnixStream::pair().unwrap();
-    a.set_nonblocking(true).unwrap();
-    b.set_nonblocking(true).unwrap();
-    (a, b)
+fn socket_pair() -> (File, File) {
+    crate::sys::socket_pair().expect("creating a socket pair")
 }
 
-fn poll_ready(reg: &Registration, waker: &Counted, interest: Interest) -> Poll<io::Result<ReadyEvent>> {
+fn poll_ready(
+    reg: &Registration,
+    waker: &Counted,
+    interest: Interest,
+) -> Poll<io::Result<ReadyEvent>> {
     reg.poll_ready(&mut waker.cx(), interest)
 }
 
@@ -79,11 +80,14 @@ fn ready_event(reg: &Registration, interest: Interest) -> ReadyEvent {
 
 fn assert_pending(reg: &Registration, waker: &Counted, interest: Interest) {
     let poll = poll_ready(reg, waker, interest);
-    assert!(poll.is_pending(), "expected no readiness for {interest:?}, got {poll:?}");
+    assert!(
+        poll.is_pending(),
+        "expected no readiness for {interest:?}, got {poll:?}"
+    );
 }
 
 /// Reads until `WouldBlock`, through `try_io` so that the readiness is cleared.
-fn drain(reg: &Registration, mut stream: &UnixStream) -> usize {
+fn drain(reg: &Registration, mut stream: &File) -> usize {
     let mut total = 0;
     let mut buf = [0u8; 64];
     loop {
@@ -129,7 +133,11 @@ fn readiness_is_reported_and_the_waker_woken_after_turn() {
     assert_pending(&reg, &waker, Interest::READABLE);
 
     b.write_all(b"hello").unwrap();
-    assert_eq!(waker.wakes(), 0, "nothing is woken before the reactor turns");
+    assert_eq!(
+        waker.wakes(),
+        0,
+        "nothing is woken before the reactor turns"
+    );
     reactor.turn(Some(PATIENCE));
     assert_eq!(waker.wakes(), 1);
 
@@ -175,7 +183,10 @@ fn clear_with_a_stale_tick_keeps_newer_readiness() {
     reactor.turn(Some(PATIENCE));
     reg.clear_readiness(seen);
     let newer = ready_event(&reg, Interest::READABLE);
-    assert!(newer.ready().is_readable(), "the stale clear erased newer readiness");
+    assert!(
+        newer.ready().is_readable(),
+        "the stale clear erased newer readiness"
+    );
     assert_ne!(newer, seen);
 
     reg.clear_readiness(newer);
@@ -429,7 +440,9 @@ fn has_registrations_counts_live_registrations() {
     assert!(!handle.has_registrations());
     // So does a second registration of one fd.
     let only = handle.register(a.as_raw_fd(), Interest::READABLE).unwrap();
-    let err = handle.register(a.as_raw_fd(), Interest::READABLE).unwrap_err();
+    let err = handle
+        .register(a.as_raw_fd(), Interest::READABLE)
+        .unwrap_err();
     assert_eq!(err.raw_os_error(), Some(libc::EEXIST));
     drop(only);
     assert!(!handle.has_registrations());
@@ -457,11 +470,18 @@ fn a_closed_peer_is_reported_to_readers_and_writers() {
 
     // Closed states are final: a clear does not remove them.
     reg.clear_readiness(ready_event(&reg, Interest::READABLE));
-    assert!(ready_event(&reg, Interest::READABLE).ready().is_read_closed());
+    assert!(
+        ready_event(&reg, Interest::READABLE)
+            .ready()
+            .is_read_closed()
+    );
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "miri's pipes do not report EPOLLERR for a closed reader")]
+#[cfg_attr(
+    miri,
+    ignore = "miri's pipes do not report EPOLLERR for a closed reader"
+)]
 fn error_readiness_is_reported_only_for_error_interest() {
     let (mut reactor, handle) = reactor();
     let (read_end, write_end) = crate::sys::pipe().unwrap();
@@ -478,7 +498,10 @@ fn error_readiness_is_reported_only_for_error_interest() {
     assert!(ready_event(&reg, Interest::ERROR).ready().is_error());
     let write = ready_event(&reg, Interest::WRITABLE).ready();
     assert!(write.is_write_closed());
-    assert!(!write.is_error(), "error readiness leaked to writable interest");
+    assert!(
+        !write.is_error(),
+        "error readiness leaked to writable interest"
+    );
 }
 
 #[test]
@@ -492,15 +515,22 @@ fn try_io_runs_only_when_ready_and_clears_on_would_block() {
         Ok(())
     });
     assert_eq!(not_ready.unwrap_err().kind(), io::ErrorKind::WouldBlock);
-    assert!(!ran.load(SeqCst), "try_io ran the operation without readiness");
+    assert!(
+        !ran.load(SeqCst),
+        "try_io ran the operation without readiness"
+    );
 
     b.write_all(b"hi").unwrap();
     reactor.turn(Some(PATIENCE));
     let mut buf = [0u8; 8];
-    let n = reg.try_io(Interest::READABLE, || (&a).read(&mut buf)).unwrap();
+    let n = reg
+        .try_io(Interest::READABLE, || (&a).read(&mut buf))
+        .unwrap();
     assert_eq!(&buf[..n], b"hi");
     // Still marked ready: only a WouldBlock proves otherwise.
-    let err = reg.try_io(Interest::READABLE, || (&a).read(&mut buf)).unwrap_err();
+    let err = reg
+        .try_io(Interest::READABLE, || (&a).read(&mut buf))
+        .unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
     assert_pending(&reg, &Counted::new(), Interest::READABLE);
 }
@@ -514,14 +544,19 @@ fn poll_io_retries_until_would_block_then_waits() {
     reactor.turn(Some(PATIENCE));
 
     let waker = Counted::new();
-    let mut read_byte = || {
+    let read_byte = || {
         let mut byte = [0u8; 1];
-        reg.poll_io(&mut waker.cx(), Interest::READABLE, || (&a).read(&mut byte).map(|_| byte[0]))
+        reg.poll_io(&mut waker.cx(), Interest::READABLE, || {
+            (&a).read(&mut byte).map(|_| byte[0])
+        })
     };
     for expected in *b"abc" {
         assert_eq!(read_byte().map(Result::unwrap), Poll::Ready(expected));
     }
-    assert!(read_byte().is_pending(), "poll_io did not wait after WouldBlock");
+    assert!(
+        read_byte().is_pending(),
+        "poll_io did not wait after WouldBlock"
+    );
 
     b.write_all(b"d").unwrap();
     reactor.turn(Some(PATIENCE));
@@ -557,7 +592,9 @@ fn priority_interest_sees_out_of_band_data() {
     let (server, _) = listener.accept().unwrap();
     server.set_nonblocking(true).unwrap();
     let (mut reactor, handle) = reactor();
-    let reg = handle.register(server.as_raw_fd(), Interest::PRIORITY).unwrap();
+    let reg = handle
+        .register(server.as_raw_fd(), Interest::PRIORITY)
+        .unwrap();
     let waker = Counted::new();
     assert_pending(&reg, &waker, Interest::PRIORITY);
 

@@ -35,10 +35,15 @@ pub(crate) struct WaiterList {
 #[derive(Debug)]
 enum Slot {
     /// Waiting for readiness in `mask`.
-    Armed { waker: Waker, mask: Ready },
+    Armed {
+        waker: Waker,
+        mask: Ready,
+    },
     /// Woken; its future has not polled since.
     Fired,
-    Vacant { next_free: usize },
+    Vacant {
+        next_free: usize,
+    },
 }
 
 impl WaiterList {
@@ -164,7 +169,9 @@ mod tests {
     #[test]
     fn removed_slots_are_reused() {
         let mut list = WaiterList::default();
-        let keys: Vec<_> = (0..3).map(|_| list.insert(&noop(), Ready::READABLE)).collect();
+        let keys: Vec<_> = (0..3)
+            .map(|_| list.insert(&noop(), Ready::READABLE))
+            .collect();
         list.remove(keys[0]);
         list.remove(keys[2]);
         assert_eq!(list.occupied(), 1);

@@ -125,7 +125,9 @@ fn ready_from_flags(flags: u32) -> Ready {
     if has(libc::EPOLLRDHUP) || has(libc::EPOLLHUP) {
         ready |= Ready::READ_CLOSED;
     }
-    if has(libc::EPOLLHUP) || (has(libc::EPOLLOUT) && has(libc::EPOLLERR)) || flags == libc::EPOLLERR
+    if has(libc::EPOLLHUP)
+        || (has(libc::EPOLLOUT) && has(libc::EPOLLERR))
+        || flags == libc::EPOLLERR
     {
         ready |= Ready::WRITE_CLOSED;
     }
@@ -210,7 +212,11 @@ impl Waker {
         let mut buf = [0u8; 8];
         // SAFETY: `buf` is 8 writable bytes, the size an eventfd read takes. The only
         // expected failure is WouldBlock (already drained), which needs nothing done.
-        let _ = syscall!(read(self.fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()));
+        let _ = syscall!(read(
+            self.fd.as_raw_fd(),
+            buf.as_mut_ptr().cast(),
+            buf.len()
+        ));
     }
 }
 
@@ -218,7 +224,6 @@ impl Waker {
 mod tests {
     use super::*;
     use std::io::Write;
-    use std::os::unix::net::UnixStream;
 
     #[test]
     fn flag_mapping() {
@@ -252,16 +257,20 @@ mod tests {
         assert_ne!(flags & libc::EPOLLRDHUP, 0);
         assert_ne!(flags & libc::EPOLLOUT, 0);
         assert_eq!(flags & libc::EPOLLPRI, 0);
-        assert_eq!(interest_flags(Interest::ERROR) as libc::c_int, libc::EPOLLET);
+        assert_eq!(
+            interest_flags(Interest::ERROR) as libc::c_int,
+            libc::EPOLLET
+        );
     }
 
     #[test]
     fn select_reports_token_and_readiness() {
         let selector = Selector::new().unwrap();
         let mut events = Events::with_capacity(8);
-        let (a, mut b) = UnixStream::pair().unwrap();
-        a.set_nonblocking(true).unwrap();
-        selector.register(a.as_raw_fd(), 7, Interest::READABLE).unwrap();
+        let (a, mut b) = crate::sys::socket_pair().unwrap();
+        selector
+            .register(a.as_raw_fd(), 7, Interest::READABLE)
+            .unwrap();
 
         selector.select(&mut events, Some(Duration::ZERO)).unwrap();
         assert_eq!(events.iter().count(), 0);
@@ -300,7 +309,10 @@ mod tests {
         waker.wake().unwrap();
         waker.wake().unwrap();
         selector.select(&mut events, None).unwrap();
-        assert_eq!(events.iter().map(|(token, _)| token).collect::<Vec<_>>(), [usize::MAX]);
+        assert_eq!(
+            events.iter().map(|(token, _)| token).collect::<Vec<_>>(),
+            [usize::MAX]
+        );
         waker.reset();
 
         selector.select(&mut events, Some(Duration::ZERO)).unwrap();

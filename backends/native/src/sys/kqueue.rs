@@ -71,9 +71,7 @@ impl Selector {
         }
         for receipt in changes.iter() {
             let code = receipt.data as i64;
-            if receipt.flags as u16 & libc::EV_ERROR != 0
-                && code != 0
-                && !ignored.contains(&(code as i32))
+            if receipt.flags & libc::EV_ERROR != 0 && code != 0 && !ignored.contains(&(code as i32))
             {
                 return Err(io::Error::from_raw_os_error(code as i32));
             }
@@ -146,10 +144,10 @@ impl Selector {
 }
 
 fn ready_from_event(event: &libc::kevent) -> Ready {
-    let flags = event.flags as u16;
+    let flags = event.flags;
     let eof = flags & libc::EV_EOF != 0;
     let mut ready = Ready::EMPTY;
-    match event.filter as i16 {
+    match event.filter {
         libc::EVFILT_READ | libc::EVFILT_USER => {
             ready |= Ready::READABLE;
             if eof {
@@ -243,7 +241,7 @@ impl Waker {
         // receipt; the timeout may be null.
         syscall!(kevent(self.kq.as_raw_fd(), list, 1, list, 1, ptr::null()))?;
         let code = change[0].data as i64;
-        if change[0].flags as u16 & libc::EV_ERROR != 0 && code != 0 {
+        if change[0].flags & libc::EV_ERROR != 0 && code != 0 {
             return Err(io::Error::from_raw_os_error(code as i32));
         }
         Ok(())

@@ -50,28 +50,41 @@ compile_error!(
 );
 
 /// A non-blocking, close-on-exec pipe `(read end, write end)` for tests.
-#[cfg(test)]
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 pub(crate) fn pipe() -> std::io::Result<(std::fs::File, std::fs::File)> {
-    use std::os::fd::{FromRawFd, OwnedFd};
-
     let mut fds = [-1 as libc::c_int; 2];
-    // SAFETY: `fds` is a writable array of two `c_int`s, as pipe(2) requires.
-    syscall!(pipe(fds.as_mut_ptr()))?;
-    // SAFETY: pipe(2) succeeded, so both descriptors are open and owned by no one else.
-    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    for fd in [fds[0], fds[1]] {
-        // SAFETY: `fd` is open (owned above); these fcntl commands take an int argument.
-        let flags = syscall!(fcntl(fd, libc::F_GETFL))?;
-        // SAFETY: as above.
-        syscall!(fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK))?;
-        // SAFETY: as above.
-        syscall!(fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC))?;
-    }
+    // SAFETY: `fds` is a writable array of two `c_int`s, as pipe2(2) requires.
+    syscall!(pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC))?;
+    let (read, write) = own(fds);
     Ok((read.into(), write.into()))
 }
 
+/// A connected, non-blocking, close-on-exec Unix stream socket pair, for tests.
+///
+/// Returned as `File`s, read and written with read(2)/write(2): `UnixStream` sets
+/// non-blocking mode with an `ioctl` and writes with `send`, neither of which miri's
+/// socket emulation supports.
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+pub(crate) fn socket_pair() -> std::io::Result<(std::fs::File, std::fs::File)> {
+    let mut fds = [-1 as libc::c_int; 2];
+    let kind = libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+    // SAFETY: `fds` is a writable array of two `c_int`s, as socketpair(2) requires.
+    syscall!(socketpair(libc::AF_UNIX, kind, 0, fds.as_mut_ptr()))?;
+    let (a, b) = own(fds);
+    Ok((a.into(), b.into()))
+}
+
+/// Takes ownership of the two descriptors a successful pipe2/socketpair returned.
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+fn own(fds: [libc::c_int; 2]) -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
+    use std::os::fd::{FromRawFd, OwnedFd};
+
+    // SAFETY: the caller's syscall just created both descriptors; no one else owns them.
+    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+}
+
 /// Sends one byte of TCP out-of-band (urgent) data on `fd`, for tests.
-#[cfg(test)]
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 pub(crate) fn send_out_of_band(fd: std::os::fd::RawFd, byte: u8) -> std::io::Result<usize> {
     // SAFETY: `byte` is one readable byte for the duration of the call; a bad `fd` is
     // an error return.
