@@ -270,7 +270,7 @@ impl ScheduledIo {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
 
@@ -338,5 +338,109 @@ mod tests {
         io.shutdown(&mut wakers);
         io.clear_readiness(io.ready_event(Interest::READABLE));
         assert!(io.snapshot().is_shutdown);
+    }
+}
+
+/// Model checks of the lost-wake-up argument in the module docs: the driver records
+/// readiness and wakes on one thread while a task polls on another.
+#[cfg(all(test, loom))]
+mod loom_models {
+    use super::*;
+    use crate::loom::sync::Arc;
+    use crate::loom::thread;
+
+    /// Polls on the current loom thread, parking between polls; loom reports a
+    /// deadlock if the wake-up that should unpark it never comes.
+    fn block_on<T>(mut poll: impl FnMut(&mut Context<'_>) -> Poll<T>) -> T {
+        struct Unpark(thread::Thread);
+        impl std::task::Wake for Unpark {
+            fn wake(self: std::sync::Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let waker = Waker::from(std::sync::Arc::new(Unpark(thread::current())));
+        let mut cx = Context::from_waker(&waker);
+        loop {
+            if let Poll::Ready(output) = poll(&mut cx) {
+                return output;
+            }
+            thread::park();
+        }
+    }
+
+    fn deliver(io: &ScheduledIo, ready: Ready) {
+        let mut wakers = Vec::new();
+        io.set_readiness(ready);
+        io.wake(ready, &mut wakers);
+        wakers.into_iter().for_each(Waker::wake);
+    }
+
+    #[test]
+    fn poll_readiness_never_misses_an_event() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::new());
+            let driver = {
+                let io = io.clone();
+                thread::spawn(move || deliver(&io, Ready::READABLE))
+            };
+            let event = block_on(|cx| io.poll_readiness(cx, Interest::READABLE));
+            assert!(event.ready.is_readable());
+            driver.join().unwrap();
+        });
+    }
+
+    #[test]
+    fn readiness_waiter_never_misses_an_event() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::new());
+            let driver = {
+                let io = io.clone();
+                thread::spawn(move || deliver(&io, Ready::WRITABLE))
+            };
+            let mask = Ready::from_interest(Interest::WRITABLE);
+            let mut key = None;
+            let event = block_on(|cx| io.poll_waiter(cx, mask, &mut key));
+            assert!(event.ready.is_writable());
+            assert!(key.is_none(), "a completed wait kept its slot");
+            driver.join().unwrap();
+        });
+    }
+
+    #[test]
+    fn shutdown_never_misses_a_waiter() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::new());
+            let shutdown = {
+                let io = io.clone();
+                thread::spawn(move || {
+                    let mut wakers = Vec::new();
+                    io.shutdown(&mut wakers);
+                    wakers.into_iter().for_each(Waker::wake);
+                })
+            };
+            let mask = Ready::from_interest(Interest::READABLE);
+            let mut key = None;
+            let event = block_on(|cx| io.poll_waiter(cx, mask, &mut key));
+            assert!(event.is_shutdown);
+            shutdown.join().unwrap();
+        });
+    }
+
+    #[test]
+    fn a_clear_racing_an_event_never_erases_it() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::new());
+            io.set_readiness(Ready::READABLE);
+            let seen = io.ready_event(Interest::READABLE);
+            let driver = {
+                let io = io.clone();
+                thread::spawn(move || io.set_readiness(Ready::READABLE))
+            };
+            io.clear_readiness(seen);
+            driver.join().unwrap();
+            // Either the clear came first and the event re-set readiness, or the event
+            // came first and moved the tick past `seen`, voiding the clear.
+            assert!(io.ready_event(Interest::READABLE).ready.is_readable());
+        });
     }
 }
