@@ -120,7 +120,7 @@ impl Shared {
 
 // The runtime (next in the build order) is the caller; until it lands, only tests are.
 #[cfg_attr(
-    not(all(test, any(target_os = "linux", target_os = "android"))),
+    not(all(test, not(loom), any(target_os = "linux", target_os = "android"))),
     allow(dead_code, reason = "called by the runtime's driver")
 )]
 impl Reactor {
@@ -166,7 +166,7 @@ impl Reactor {
     }
 
     /// Delivers `events` as if the selector had returned them.
-    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+    #[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
     fn dispatch_for_test(&mut self, events: impl IntoIterator<Item = (usize, Ready)>) {
         dispatch(&self.shared, events.into_iter(), &mut self.wakers);
         for waker in self.wakers.drain(..) {
@@ -209,7 +209,7 @@ impl Drop for Reactor {
 
 // The runtime (next in the build order) is the caller; until it lands, only tests are.
 #[cfg_attr(
-    not(all(test, any(target_os = "linux", target_os = "android"))),
+    not(all(test, not(loom), any(target_os = "linux", target_os = "android"))),
     allow(dead_code, reason = "called by the runtime's driver")
 )]
 impl ReactorHandle {

@@ -142,13 +142,13 @@ impl Registration {
     }
 
     /// The slab token, for tests that replay a stale event.
-    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+    #[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
     pub(super) fn token(&self) -> usize {
         self.token
     }
 
     /// The registration's state, for tests.
-    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+    #[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
     pub(super) fn scheduled_io(&self) -> &ScheduledIo {
         &self.io
     }

@@ -264,7 +264,7 @@ impl ScheduledIo {
     }
 
     /// Waiter slots held by `readiness()` futures, for tests.
-    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+    #[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
     pub(crate) fn waiter_count(&self) -> usize {
         self.lock().list.occupied()
     }

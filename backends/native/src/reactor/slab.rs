@@ -120,7 +120,7 @@ impl<T> Slab<T> {
 }
 
 /// The slot index a token names, for tests.
-#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+#[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
 pub(crate) fn index(token: usize) -> usize {
     token & INDEX_MASK
 }

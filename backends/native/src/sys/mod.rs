@@ -50,7 +50,7 @@ compile_error!(
 );
 
 /// A non-blocking, close-on-exec pipe `(read end, write end)` for tests.
-#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+#[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
 pub(crate) fn pipe() -> std::io::Result<(std::fs::File, std::fs::File)> {
     let mut fds = [-1 as libc::c_int; 2];
     // SAFETY: `fds` is a writable array of two `c_int`s, as pipe2(2) requires.
@@ -64,7 +64,7 @@ pub(crate) fn pipe() -> std::io::Result<(std::fs::File, std::fs::File)> {
 /// Returned as `File`s, read and written with read(2)/write(2): `UnixStream` sets
 /// non-blocking mode with an `ioctl` and writes with `send`, neither of which miri's
 /// socket emulation supports.
-#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+#[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
 pub(crate) fn socket_pair() -> std::io::Result<(std::fs::File, std::fs::File)> {
     let mut fds = [-1 as libc::c_int; 2];
     let kind = libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
@@ -75,7 +75,7 @@ pub(crate) fn socket_pair() -> std::io::Result<(std::fs::File, std::fs::File)> {
 }
 
 /// Takes ownership of the two descriptors a successful pipe2/socketpair returned.
-#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+#[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
 fn own(fds: [libc::c_int; 2]) -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
     use std::os::fd::{FromRawFd, OwnedFd};
 
@@ -84,7 +84,7 @@ fn own(fds: [libc::c_int; 2]) -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
 }
 
 /// Sends one byte of TCP out-of-band (urgent) data on `fd`, for tests.
-#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+#[cfg(all(test, not(loom), any(target_os = "linux", target_os = "android")))]
 pub(crate) fn send_out_of_band(fd: std::os::fd::RawFd, byte: u8) -> std::io::Result<usize> {
     // SAFETY: `byte` is one readable byte for the duration of the call; a bad `fd` is
     // an error return.
