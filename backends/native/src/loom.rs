@@ -2,10 +2,10 @@
 //! and under the loom model checker (`RUSTFLAGS="--cfg loom"`).
 
 #[cfg(not(loom))]
-pub(crate) use std::{sync, thread};
+pub(crate) use std::sync;
 
 #[cfg(loom)]
-pub(crate) use loom::{sync, thread};
+pub(crate) use loom::sync;
 
 #[cfg(not(loom))]
 pub(crate) mod cell {
@@ -17,10 +17,6 @@ pub(crate) mod cell {
     impl<T> UnsafeCell<T> {
         pub(crate) const fn new(value: T) -> UnsafeCell<T> {
             UnsafeCell(std::cell::UnsafeCell::new(value))
-        }
-
-        pub(crate) fn into_inner(self) -> T {
-            self.0.into_inner()
         }
     }
 

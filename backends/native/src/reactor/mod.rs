@@ -118,11 +118,6 @@ impl Shared {
     }
 }
 
-// The runtime (next in the build order) is the caller; until it lands, only tests are.
-#[cfg_attr(
-    not(all(test, not(loom), any(target_os = "linux", target_os = "android"))),
-    allow(dead_code, reason = "called by the runtime's driver")
-)]
 impl Reactor {
     /// Opens the selector and its wake-up event.
     pub(crate) fn new() -> io::Result<(Reactor, ReactorHandle)> {
@@ -207,11 +202,6 @@ impl Drop for Reactor {
     }
 }
 
-// The runtime (next in the build order) is the caller; until it lands, only tests are.
-#[cfg_attr(
-    not(all(test, not(loom), any(target_os = "linux", target_os = "android"))),
-    allow(dead_code, reason = "called by the runtime's driver")
-)]
 impl ReactorHandle {
     /// Wakes the thread blocked in [`Reactor::turn`], or, if none is, makes the next
     /// turn return at once.

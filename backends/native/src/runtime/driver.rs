@@ -1,16 +1,17 @@
 //! The driver: what a scheduler thread blocks on when it has nothing to run.
 //!
-//! It stacks the time driver over a parker: parking blocks until an unpark, an I/O
-//! event, or the next timer deadline, then fires the timers that are due. With a
-//! paused clock, time does not pass while the thread sleeps; instead a scheduler
-//! with nothing to run lets the driver jump the clock to the next deadline
-//! (auto-advance).
+//! It stacks the time driver over the I/O reactor (or, with I/O disabled, over a
+//! plain thread parker): parking blocks until an unpark, an I/O event, or the next
+//! timer deadline, then fires the timers that are due. With a paused clock, time
+//! does not pass while the thread sleeps; instead a scheduler with nothing to run
+//! lets the driver jump the clock to the next deadline (auto-advance).
 
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::park::{ParkThread, UnparkThread};
+use crate::reactor::{Reactor, ReactorHandle};
 use crate::time::{Clock, TimeHandle};
 
 /// What the driver needs from the runtime's configuration.
@@ -24,20 +25,39 @@ pub(crate) struct DriverConfig {
 /// The parking side; owned by one thread at a time (a scheduler core).
 #[derive(Debug)]
 pub(crate) struct Driver {
-    park: ParkThread,
+    park: Park,
 }
 
-/// The shared side: wakes the parked driver, reaches the timers.
+#[derive(Debug)]
+enum Park {
+    Io(Reactor),
+    Thread(ParkThread),
+}
+
+/// The shared side: wakes the parked driver, reaches the reactor and the timers.
 #[derive(Debug, Clone)]
 pub(crate) struct Handle {
-    unpark: UnparkThread,
+    unpark: Unpark,
+    io: Option<ReactorHandle>,
     time: Option<TimeHandle>,
+}
+
+#[derive(Debug, Clone)]
+enum Unpark {
+    Io(ReactorHandle),
+    Thread(UnparkThread),
 }
 
 impl Driver {
     pub(crate) fn new(config: DriverConfig) -> io::Result<(Driver, Handle)> {
-        let park = ParkThread::new();
-        let unpark = park.unparker();
+        let (park, unpark, io) = if config.enable_io {
+            let (reactor, handle) = Reactor::new()?;
+            (Park::Io(reactor), Unpark::Io(handle.clone()), Some(handle))
+        } else {
+            let park = ParkThread::new();
+            let unpark = park.unparker();
+            (Park::Thread(park), Unpark::Thread(unpark), None)
+        };
         let time = config.enable_time.then(|| {
             let unpark = unpark.clone();
             TimeHandle::new(
@@ -45,29 +65,38 @@ impl Driver {
                 Arc::new(move || unpark.unpark()),
             )
         });
-        Ok((Driver { park }, Handle { unpark, time }))
+        Ok((Driver { park }, Handle { unpark, io, time }))
     }
 
     /// Blocks until unparked, an I/O event, or the next timer; then fires timers.
     pub(crate) fn park(&mut self, handle: &Handle) {
         let Some(time) = &handle.time else {
-            self.park.park();
+            self.block(None);
             return;
         };
         let deadline = time.park_deadline();
         let clock = time.clock();
-        match deadline {
+        let timeout = match deadline {
             // A paused clock does not move while we sleep: wait for a wake-up.
             Some(deadline) if !clock.is_paused() => {
-                let timeout = deadline.saturating_duration_since(clock.now());
-                if !timeout.is_zero() {
-                    self.park.park_timeout(timeout);
-                }
+                Some(deadline.saturating_duration_since(clock.now()))
             }
-            _ => self.park.park(),
-        }
+            _ => None,
+        };
+        self.block(timeout);
         time.unparked();
         time.process();
+    }
+
+    /// Waits for I/O events or an unpark, up to `timeout` (`None`: no limit).
+    fn block(&mut self, timeout: Option<Duration>) {
+        match &mut self.park {
+            Park::Io(reactor) => reactor.turn(timeout),
+            Park::Thread(park) => match timeout {
+                None => park.park(),
+                Some(timeout) => park.park_timeout(timeout),
+            },
+        }
     }
 
     /// As `park`, for a scheduler with nothing to run: with a paused clock that
@@ -76,9 +105,13 @@ impl Driver {
     pub(crate) fn park_idle(&mut self, handle: &Handle, may_auto_advance: &dyn Fn() -> bool) {
         if let Some(time) = &handle.time {
             let clock = time.clock();
-            if clock.can_auto_advance() && may_auto_advance() {
-                // Anything already due (or woken meanwhile) goes first.
+            if clock.can_auto_advance() {
+                // I/O that is ready and timers already due go first; if they gave
+                // the scheduler work, time stays where it is.
                 self.park_timeout(handle, Duration::ZERO);
+                if !may_auto_advance() {
+                    return;
+                }
                 // The next expiration may be a point where the wheel only cascades
                 // timers down a level; keep going until something fires.
                 while let Some(next) = time.next_expiration() {
@@ -97,8 +130,11 @@ impl Driver {
 
     /// As `park`, returning after `timeout` at the latest (zero: just poll).
     pub(crate) fn park_timeout(&mut self, handle: &Handle, timeout: Duration) {
-        if !timeout.is_zero() {
-            self.park.park_timeout(timeout);
+        // With nothing registered there is no event to poll for: a lone task that
+        // yields costs no syscall. A pending unpark stays pending for the next park.
+        let io_idle = handle.io.as_ref().is_none_or(|io| !io.has_registrations());
+        if !timeout.is_zero() || !io_idle {
+            self.block(Some(timeout));
         }
         if let Some(time) = &handle.time {
             if time.may_have_timers() {
@@ -110,6 +146,9 @@ impl Driver {
     /// Runtime shutdown: every pending timer is woken; polling a `Sleep` afterwards
     /// panics with tokio's message.
     pub(crate) fn shutdown(&mut self, handle: &Handle) {
+        if let Some(io) = &handle.io {
+            io.shutdown();
+        }
         if let Some(time) = &handle.time {
             time.shutdown();
         }
@@ -117,6 +156,11 @@ impl Driver {
 }
 
 impl Handle {
+    /// The reactor, if the runtime enabled I/O.
+    pub(crate) fn io(&self) -> Option<&ReactorHandle> {
+        self.io.as_ref()
+    }
+
     /// The time driver, if the runtime enabled time.
     pub(crate) fn time(&self) -> Option<&TimeHandle> {
         self.time.as_ref()
@@ -149,5 +193,14 @@ impl Handle {
     /// Wakes the driver if it is parked; otherwise its next park returns at once.
     pub(crate) fn unpark(&self) {
         self.unpark.unpark();
+    }
+}
+
+impl Unpark {
+    fn unpark(&self) {
+        match self {
+            Unpark::Io(reactor) => reactor.unpark(),
+            Unpark::Thread(park) => park.unpark(),
+        }
     }
 }

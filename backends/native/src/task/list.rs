@@ -157,10 +157,6 @@ impl<S: Schedule> OwnedTasks<S> {
         }
     }
 
-    pub(crate) fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }

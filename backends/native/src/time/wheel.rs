@@ -89,6 +89,7 @@ impl Wheel {
     }
 
     /// Whether no entry is linked.
+    #[cfg(test)]
     pub(super) fn is_empty(&self) -> bool {
         self.pending.is_empty() && self.levels.iter().all(Level::is_empty)
     }

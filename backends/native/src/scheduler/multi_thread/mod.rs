@@ -77,8 +77,8 @@ impl MultiThread {
             driver: driver_handle,
             blocking,
         });
-        for (index, core) in cores.into_iter().enumerate() {
-            let worker = Worker::new(handle.clone(), index, core);
+        for core in cores {
+            let worker = Worker::new(handle.clone(), core);
             if let Err(e) = launch(&handle, worker) {
                 // Stop the workers already started; they shut the rest down.
                 handle.begin_shutdown();
@@ -133,6 +133,6 @@ impl Handle {
 }
 
 /// Starts a thread running `worker` (at start, or a `block_in_place` hand-off).
-pub(super) fn launch(handle: &Handle, worker: Arc<Worker>) -> std::io::Result<()> {
+fn launch(handle: &Handle, worker: Arc<Worker>) -> std::io::Result<()> {
     crate::blocking::spawn_thread(&handle.blocking, move || worker::run(worker))
 }

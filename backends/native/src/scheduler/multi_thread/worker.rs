@@ -51,7 +51,6 @@ pub(crate) struct Core {
 /// A worker as the scheduler knows it.
 pub(super) struct Worker {
     handle: Arc<Handle>,
-    index: usize,
     /// The core while no thread runs it: before the worker starts, and during a
     /// `block_in_place` hand-off.
     core: Mutex<Option<Box<Core>>>,
@@ -205,10 +204,9 @@ impl Core {
 }
 
 impl Worker {
-    pub(super) fn new(handle: Arc<Handle>, index: usize, core: Box<Core>) -> Arc<Worker> {
+    pub(super) fn new(handle: Arc<Handle>, core: Box<Core>) -> Arc<Worker> {
         Arc::new(Worker {
             handle,
-            index,
             core: Mutex::new(Some(core)),
         })
     }
