@@ -6,14 +6,16 @@
 //! its waker fired, so a join costs O(1) amortised per finished task.
 //!
 //! ```text
-//!          insert                      Signal::wake (task finished, or coop)
-//!   ───────────────► queued ◄───────────────────────────────┐
-//!                      │ pop_queued: `queued` cleared,       │
-//!                      ▼ handle polled with the entry waker  │
-//!                   polling ── Pending ──► idle ─────────────┘
-//!                      │ Ready
-//!                      ▼
-//!                   removed (`queued` pinned to true: stale wakes are ignored)
+//!   insert: handle polled once ── Pending ──► idle ◄──────────────────┐
+//!                 │ Ready (stored in the entry)  │ Signal::wake          │
+//!                 ▼                              ▼ (task finished,      │
+//!               queued ◄─────────────────────  queued   or coop)        │
+//!                 │ pop_queued: `queued` cleared,                       │
+//!                 ▼ handle polled with the entry waker                  │
+//!              polling ── Pending ──────────────────────────────────────┘
+//!                 │ Ready
+//!                 ▼
+//!              removed (`queued` pinned to true: stale wakes are ignored)
 //! ```
 //!
 //! Invariants:
@@ -21,8 +23,10 @@
 //!   that has not been popped since; a key appears there at most once while its
 //!   entry lives. It may also hold keys of entries removed since they were queued;
 //!   those are told apart by the slot's generation and skipped.
-//! * A new entry starts queued: its handle has never been polled, so no waker is
-//!   registered with its task yet.
+//! * Every live entry's handle has been polled with the entry's waker, at insert
+//!   if not since, so the task wakes the entry when it finishes: the list is fed in
+//!   the order tasks finish, and joins follow that order. A task that had already
+//!   finished at insert keeps its result in `Entry::finished`, and is queued.
 //! * `ReadyList::waker` is the waker of the last `poll_join_next` that found the
 //!   list empty; it is stored and taken under the same lock as `keys`, so a wake
 //!   that lands between "the list is empty" and "the waker is stored" is not lost.
@@ -83,6 +87,8 @@ struct Entry<T> {
     signal: Arc<Signal>,
     /// `signal` as a `Waker`, built once so each poll does not clone an `Arc`.
     waker: Waker,
+    /// The result, if the task had finished when the entry was inserted.
+    finished: Option<Result<T, JoinError>>,
 }
 
 /// Names one entry: a slab index and the generation of the entry in it.
@@ -196,8 +202,8 @@ impl<T> JoinSet<T> {
         self.slots.iter().filter_map(|slot| slot.entry.as_ref())
     }
 
-    /// Adds `handle` to the set, queued so that the first join polls it.
-    fn insert(&mut self, handle: JoinHandle<T>) -> AbortHandle {
+    /// Adds `handle` to the set, registering the entry's waker with its task.
+    fn insert(&mut self, mut handle: JoinHandle<T>) -> AbortHandle {
         let abort = handle.abort_handle();
         let generation = self.next_generation;
         self.next_generation += 1;
@@ -212,15 +218,23 @@ impl<T> JoinSet<T> {
         let signal = Arc::new(Signal {
             list: self.ready.clone(),
             key,
-            queued: AtomicBool::new(true),
+            queued: AtomicBool::new(false),
         });
-        self.ready.lock().keys.push_back(key);
+        let waker = Waker::from(signal.clone());
+        let finished = match poll_unconstrained(&mut handle, &waker) {
+            Poll::Ready(result) => {
+                signal.wake_by_ref();
+                Some(result)
+            }
+            Poll::Pending => None,
+        };
         self.slots[index] = Slot {
             generation,
             entry: Some(Entry {
                 handle,
-                waker: Waker::from(signal.clone()),
                 signal,
+                waker,
+                finished,
             }),
         };
         self.len += 1;
@@ -260,13 +274,14 @@ impl<T> JoinSet<T> {
         };
         // Cleared before the poll: a wake during or after it queues the key again.
         entry.signal.queued.store(false, Ordering::SeqCst);
-        let mut cx = Context::from_waker(&entry.waker);
-        let polled = if constrained {
-            Pin::new(&mut entry.handle).poll(&mut cx)
+        let polled = if let Some(result) = entry.finished.take() {
+            Poll::Ready(result)
+        } else if constrained {
+            Pin::new(&mut entry.handle).poll(&mut Context::from_waker(&entry.waker))
         } else {
             // A synchronous check has no way to yield, so the budget must not
             // turn it away.
-            Pin::new(&mut super::unconstrained(&mut entry.handle)).poll(&mut cx)
+            poll_unconstrained(&mut entry.handle, &entry.waker)
         };
         match polled {
             Poll::Ready(result) => {
@@ -495,6 +510,11 @@ impl<T: 'static> JoinSet<T> {
     {
         self.insert(handle.spawn_blocking(f))
     }
+}
+
+/// Polls `handle` once with `waker`, outside the cooperative budget.
+fn poll_unconstrained<T>(handle: &mut JoinHandle<T>, waker: &Waker) -> Poll<Result<T, JoinError>> {
+    Pin::new(&mut super::unconstrained(handle)).poll(&mut Context::from_waker(waker))
 }
 
 impl<T> Drop for JoinSet<T> {

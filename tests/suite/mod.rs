@@ -59,5 +59,6 @@ macro_rules! rt_test {
     };
 }
 
+mod join_set;
 mod rt;
 mod task;
