@@ -62,3 +62,4 @@ macro_rules! rt_test {
 mod join_set;
 mod rt;
 mod task;
+mod task_local;
