@@ -87,8 +87,10 @@ struct Entry<T> {
     signal: Arc<Signal>,
     /// `signal` as a `Waker`, built once so each poll does not clone an `Arc`.
     waker: Waker,
-    /// The result, if the task had finished when the entry was inserted.
-    finished: Option<Result<T, JoinError>>,
+    /// The result, if the task had finished when the entry was inserted. In a
+    /// `Mutex` only so that the set is `Sync` for any `T: Send`, as a
+    /// `JoinHandle<T>` is; it is never contended.
+    finished: Option<Mutex<Result<T, JoinError>>>,
 }
 
 /// Names one entry: a slab index and the generation of the entry in it.
@@ -224,7 +226,7 @@ impl<T> JoinSet<T> {
         let finished = match poll_unconstrained(&mut handle, &waker) {
             Poll::Ready(result) => {
                 signal.wake_by_ref();
-                Some(result)
+                Some(Mutex::new(result))
             }
             Poll::Pending => None,
         };
@@ -275,7 +277,7 @@ impl<T> JoinSet<T> {
         // Cleared before the poll: a wake during or after it queues the key again.
         entry.signal.queued.store(false, Ordering::SeqCst);
         let polled = if let Some(result) = entry.finished.take() {
-            Poll::Ready(result)
+            Poll::Ready(result.into_inner().unwrap_or_else(PoisonError::into_inner))
         } else if constrained {
             Pin::new(&mut entry.handle).poll(&mut Context::from_waker(&entry.waker))
         } else {

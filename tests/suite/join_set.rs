@@ -97,7 +97,7 @@ rt_test! {
             set.spawn(async move { i });
         }
         assert_eq!(set.len(), 100);
-        let mut seen = vec![false; 100];
+        let mut seen = [false; 100];
         while let Some(result) = set.join_next().await {
             let i = result.unwrap() as usize;
             assert!(!seen[i], "output {i} returned twice");
@@ -573,4 +573,11 @@ fn dropping_the_set_from_another_thread_aborts() {
     });
     std::thread::spawn(move || drop(set)).join().unwrap();
     rt.block_on(dropped.wait());
+}
+
+#[test]
+fn a_set_of_send_outputs_is_send_and_sync() {
+    fn send_and_sync<S: Send + Sync>() {}
+    send_and_sync::<JoinSet<u32>>();
+    send_and_sync::<JoinSet<Box<dyn std::any::Any + Send>>>();
 }

@@ -59,7 +59,9 @@ macro_rules! rt_test {
     };
 }
 
+mod coop;
 mod join_set;
+mod local_set;
 mod rt;
 mod task;
 mod task_local;

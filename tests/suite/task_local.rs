@@ -21,6 +21,8 @@ avx::task_local! {}
 
 avx::task_local! {
     static TRAILING: u8;
+    // A key's type need not be `Send` or `Sync`.
+    static SHARED: std::rc::Rc<u8>;
 }
 
 rt_test! {
@@ -132,6 +134,7 @@ rt_test! {
             assert_eq!(NAME.get(), "outer");
             assert_eq!(NUMBER.get(), 9);
             assert!(TRAILING.try_get().is_err());
+            SHARED.sync_scope(std::rc::Rc::new(1), || assert_eq!(*SHARED.get(), 1));
         }))
         .await;
     }
@@ -239,8 +242,9 @@ fn debug_and_display() {
     assert_eq!(err.to_string(), "task-local value not set");
     assert_eq!(format!("{err:?}"), "AccessError");
     let _: &dyn std::error::Error = &err;
-    let _: avx::task::futures::TaskLocalFuture<u32, std::future::Ready<()>> =
+    let named: avx::task::futures::TaskLocalFuture<u32, std::future::Ready<()>> =
         NUMBER.scope(1, std::future::ready(()));
+    drop(named);
 }
 
 #[test]
