@@ -213,7 +213,7 @@ impl<T: 'static> LocalKey<T> {
         }
     }
 
-    /// Calls `f` with a reference to the value, or returns an [`AccessError`] if
+    /// Calls `f` with a reference to the value, or returns an `AccessError` if
     /// it is not set.
     pub fn try_with<F, R>(&'static self, f: F) -> Result<R, AccessError>
     where
@@ -239,7 +239,7 @@ impl<T: Clone + 'static> LocalKey<T> {
         self.with(T::clone)
     }
 
-    /// A clone of the value, or an [`AccessError`] if it is not set.
+    /// A clone of the value, or an `AccessError` if it is not set.
     pub fn try_get(&'static self) -> Result<T, AccessError> {
         self.try_with(T::clone)
     }
