@@ -16,7 +16,9 @@ pub mod coop;
 mod error;
 mod id;
 mod join_handle;
+mod join_set;
 mod local;
+mod task_local;
 mod yield_now;
 
 #[cfg(feature = "rt-multi-thread")]
@@ -26,8 +28,15 @@ pub use coop::{Unconstrained, consume_budget, unconstrained};
 pub use error::JoinError;
 pub use id::{Id, id, try_id};
 pub use join_handle::{AbortHandle, JoinHandle};
+pub use join_set::JoinSet;
 pub use local::{LocalEnterGuard, LocalSet, spawn_local};
+pub use task_local::LocalKey;
 pub use yield_now::yield_now;
+
+/// Futures returned by this module's functions.
+pub mod futures {
+    pub use super::task_local::TaskLocalFuture;
+}
 
 use std::future::Future;
 

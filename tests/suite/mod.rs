@@ -59,7 +59,12 @@ macro_rules! rt_test {
     };
 }
 
+mod blocking;
+mod coop;
+mod join_set;
+mod local_set;
 mod macros;
 mod rt;
 mod task;
+mod task_local;
 mod time;

@@ -1,0 +1,232 @@
+//! Not starving the runtime: the cooperative budget (`consume_budget`,
+//! `unconstrained`, `has_budget_remaining`) and `block_in_place`.
+
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use avx::runtime::{Handle, RuntimeFlavor};
+use avx::task::{self, JoinSet, coop};
+
+use super::join_set::{Gate, yield_until};
+use super::{Flavor, builder, runtime};
+
+/// Far longer than any healthy hand-off takes; only a deadlock reaches it.
+const DEADLOCK: Duration = Duration::from_secs(30);
+
+/// Runs `future` to completion, counting how many polls it took.
+async fn count_polls<F: Future>(future: F) -> (F::Output, usize) {
+    let mut future = pin!(future);
+    let mut polls = 0;
+    let output = poll_fn(|cx| {
+        polls += 1;
+        future.as_mut().poll(cx)
+    })
+    .await;
+    (output, polls)
+}
+
+fn is_current_thread() -> bool {
+    Handle::current().runtime_flavor() == RuntimeFlavor::CurrentThread
+}
+
+rt_test! {
+    async fn consume_budget_in_a_long_loop_lets_another_task_run() {
+        // On the current-thread runtime the setter runs only if the loop yields.
+        let flag = Arc::new(AtomicBool::new(false));
+        let set = flag.clone();
+        let setter = avx::spawn(async move { set.store(true, Ordering::SeqCst) });
+        let mut iterations = 0u64;
+        while !flag.load(Ordering::SeqCst) {
+            coop::consume_budget().await;
+            iterations += 1;
+            assert!(iterations < 1_000_000, "consume_budget never yielded");
+        }
+        setter.await.unwrap();
+    }
+}
+
+rt_test! {
+    async fn the_budget_runs_out_and_is_renewed_after_a_yield() {
+        let spent = avx::spawn(async {
+            assert!(coop::has_budget_remaining(), "a task starts with a budget");
+            let mut spent = 0u32;
+            while coop::has_budget_remaining() {
+                task::consume_budget().await;
+                spent += 1;
+                assert!(spent < 100_000, "the budget never ran out");
+            }
+            // Spent: the next unit costs a yield, after which there is budget again.
+            let ((), polls) = count_polls(task::consume_budget()).await;
+            assert_eq!(polls, 2, "an empty budget makes consume_budget yield once");
+            assert!(coop::has_budget_remaining());
+            spent
+        })
+        .await
+        .unwrap();
+        assert!(spent > 1, "{spent}");
+    }
+}
+
+rt_test! {
+    async fn a_constrained_loop_yields_and_an_unconstrained_one_does_not() {
+        let polls = avx::spawn(async {
+            let spend = || async {
+                for _ in 0..10_000 {
+                    task::consume_budget().await;
+                }
+                coop::has_budget_remaining()
+            };
+            let (_, constrained) = count_polls(spend()).await;
+            let (remaining, unconstrained) = count_polls(task::unconstrained(spend())).await;
+            assert!(remaining, "no budget is spent under `unconstrained`");
+            (constrained, unconstrained)
+        })
+        .await
+        .unwrap();
+        assert!(polls.0 > 1, "the budget made the loop yield: {polls:?}");
+        assert_eq!(polls.1, 1, "unconstrained finished in one poll: {polls:?}");
+    }
+}
+
+rt_test! {
+    async fn joining_many_finished_tasks_respects_the_budget() {
+        // Single-threaded only: there, a finished task has woken its set before
+        // the next task runs, so every output is ready when the joins start.
+        if !is_current_thread() {
+            return;
+        }
+        async fn finished_set(gate: &Gate) -> JoinSet<usize> {
+            let mut set = JoinSet::new();
+            let aborts: Vec<_> = (0..500)
+                .map(|i| {
+                    let gate = gate.clone();
+                    set.spawn(async move {
+                        gate.wait().await;
+                        i
+                    })
+                })
+                .collect();
+            gate.open();
+            yield_until(|| aborts.iter().all(|a| a.is_finished()).then_some(())).await;
+            set
+        }
+        let join_everything = |mut set: JoinSet<usize>| async move {
+            let mut joined = 0;
+            while let Some(result) = set.join_next().await {
+                result.unwrap();
+                joined += 1;
+            }
+            joined
+        };
+
+        let set = finished_set(&Gate::new()).await;
+        let (joined, polls) = count_polls(join_everything(set)).await;
+        assert_eq!(joined, 500);
+        assert!(polls > 1, "join_next spent budget and yielded");
+
+        let set = finished_set(&Gate::new()).await;
+        let (joined, polls) = count_polls(task::unconstrained(join_everything(set))).await;
+        assert_eq!(joined, 500);
+        assert_eq!(polls, 1, "unconstrained joins never yield");
+    }
+}
+
+#[test]
+fn outside_a_runtime_the_budget_is_unlimited() {
+    for _ in 0..1_000 {
+        assert!(coop::has_budget_remaining());
+        let mut spend = pin!(task::consume_budget());
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(spend.as_mut().poll(&mut cx).is_ready());
+    }
+}
+
+#[test]
+fn block_in_place_lets_the_workers_other_tasks_run() {
+    // One worker: while its task blocks, the tasks queued behind it can run
+    // only if `block_in_place` hands the worker's queue to another thread.
+    let rt = builder(Flavor::MultiThread)
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        avx::spawn(async {
+            let (tx, rx) = mpsc::channel();
+            let queued_before = {
+                let tx = tx.clone();
+                avx::spawn(async move { tx.send("queued before").unwrap() })
+            };
+            let received = task::block_in_place(|| {
+                let spawned_during = avx::spawn(async move { tx.send("spawned during").unwrap() });
+                let mut received = [
+                    rx.recv_timeout(DEADLOCK)
+                        .expect("a task ran while this one blocked"),
+                    rx.recv_timeout(DEADLOCK)
+                        .expect("both tasks ran while this one blocked"),
+                ];
+                received.sort();
+                drop(spawned_during);
+                received
+            });
+            queued_before.await.unwrap();
+            assert_eq!(received, ["queued before", "spawned during"]);
+        })
+        .await
+        .unwrap();
+    });
+}
+
+#[test]
+fn block_in_place_keeps_the_runtime_context() {
+    let rt = runtime(Flavor::MultiThread);
+    let output = rt.block_on(async {
+        avx::spawn(async {
+            task::block_in_place(|| {
+                Handle::current().block_on(async { avx::spawn(async { 6 }).await.unwrap() })
+            })
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(output, 6);
+}
+
+#[test]
+fn block_in_place_in_block_on_of_a_multi_thread_runtime_runs() {
+    let rt = runtime(Flavor::MultiThread);
+    assert_eq!(rt.block_on(async { task::block_in_place(|| 4) }), 4);
+}
+
+#[test]
+fn block_in_place_outside_a_runtime_just_runs() {
+    assert_eq!(task::block_in_place(|| 5), 5);
+}
+
+#[test]
+#[should_panic(expected = "can call blocking only when running on the multi-threaded runtime")]
+fn block_in_place_on_the_current_thread_runtime_panics() {
+    let rt = runtime(Flavor::CurrentThread);
+    rt.block_on(async { task::block_in_place(|| ()) });
+}
+
+#[test]
+fn block_in_place_in_a_current_thread_task_fails_the_task() {
+    let rt = runtime(Flavor::CurrentThread);
+    let err = rt
+        .block_on(rt.spawn(async { task::block_in_place(|| ()) }))
+        .unwrap_err();
+    let payload = err.into_panic();
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap();
+    assert_eq!(
+        message,
+        "can call blocking only when running on the multi-threaded runtime"
+    );
+}
