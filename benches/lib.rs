@@ -61,6 +61,7 @@ pub enum Flavor {
 }
 
 /// A runtime of one contender.
+#[derive(Debug)]
 pub enum Rt {
     /// Raw tokio.
     Tokio(tokio::runtime::Runtime),
@@ -145,6 +146,7 @@ impl Workload {
 }
 
 /// A one-shot signal: the smallest channel that works on every executor.
+#[derive(Debug)]
 pub struct Signal {
     state: Mutex<(bool, Option<Waker>)>,
 }

@@ -105,27 +105,6 @@ impl FromStr for Backend {
 pub(crate) const CONTEXT_MISSING_ERROR: &str =
     "there is no reactor running, must be called from the context of a Tokio 1.x runtime";
 
-/// The backend of the runtime current on this thread.
-#[cfg(feature = "rt")]
-pub(crate) fn current() -> Option<Backend> {
-    #[cfg(feature = "native")]
-    if avx_native::runtime::has_current() {
-        return Some(Backend::Native);
-    }
-    #[cfg(feature = "tokio")]
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Some(Backend::Tokio);
-    }
-    None
-}
-
-/// Like `current`, panicking with tokio's message outside a runtime.
-#[cfg(feature = "rt")]
-#[track_caller]
-pub(crate) fn expect_current() -> Backend {
-    current().unwrap_or_else(|| panic!("{CONTEXT_MISSING_ERROR}"))
-}
-
 /// Stands in for a type of a backend this build leaves out: it has no values, so
 /// code that handles it can never run. Used where a pinned enum needs a variant per
 /// backend (`pin-project-lite` does not take `#[cfg]` on variants).

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+#[cfg(not(feature = "tokio"))]
 const OUTSIDE_RUNTIME: &str = "time cannot be frozen from outside the Tokio runtime";
 
 /// Pauses the current runtime's clock: `Instant::now()` stops, and timers fire

@@ -61,7 +61,7 @@ fn handle_current_outside_a_runtime_panics() {
 #[test]
 #[should_panic(expected = "there is no reactor running")]
 fn spawn_outside_a_runtime_panics() {
-    let _ = avx::spawn(async {});
+    drop(avx::spawn(async {}));
 }
 
 #[test]

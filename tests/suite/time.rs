@@ -179,7 +179,7 @@ fn interval_of_zero_panics() {
 #[test]
 #[should_panic(expected = "there is no reactor running")]
 fn sleep_outside_a_runtime_panics() {
-    let _ = sleep(Duration::from_millis(1));
+    drop(sleep(Duration::from_millis(1)));
 }
 
 #[test]
@@ -197,7 +197,11 @@ fn sleep_without_enable_time_panics() {
 #[test]
 fn sleep_outlives_its_runtime_and_panics_when_polled() {
     let rt = runtime(Flavor::CurrentThread);
-    let s = rt.block_on(async { Box::pin(sleep(Duration::from_secs(60))) });
+    // Created inside the runtime, kept past its drop.
+    let s = {
+        let _guard = rt.enter();
+        Box::pin(sleep(Duration::from_secs(60)))
+    };
     drop(rt);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let mut s = s;

@@ -291,6 +291,28 @@ impl ReadyEvent {
     }
 }
 
+/// tokio's message for I/O on a runtime built without `enable_io`.
+const IO_DISABLED: &str = "A Tokio 1.x context was found, but IO is disabled. Call `enable_io` \
+    on the runtime builder to enable IO.";
+
+/// Registers `fd` with the current native runtime's reactor; `None` without a
+/// native runtime.
+///
+/// # Panics
+///
+/// If the current runtime was built without `enable_io`, with tokio's message.
+#[track_caller]
+pub fn try_register(
+    fd: std::os::fd::RawFd,
+    interest: Interest,
+) -> Option<std::io::Result<Registration>> {
+    crate::runtime::context::with_current(|handle| match handle.driver().io() {
+        Some(reactor) => reactor.register(fd, interest),
+        None => panic!("{IO_DISABLED}"),
+    })
+    .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,26 +378,4 @@ mod tests {
         assert!(!(read | write).is_error());
         assert_eq!(Ready::from_interest(Interest::ERROR), Ready::ERROR);
     }
-}
-
-/// tokio's message for I/O on a runtime built without `enable_io`.
-const IO_DISABLED: &str = "A Tokio 1.x context was found, but IO is disabled. Call `enable_io` \
-    on the runtime builder to enable IO.";
-
-/// Registers `fd` with the current native runtime's reactor; `None` without a
-/// native runtime.
-///
-/// # Panics
-///
-/// If the current runtime was built without `enable_io`, with tokio's message.
-#[track_caller]
-pub fn try_register(
-    fd: std::os::fd::RawFd,
-    interest: Interest,
-) -> Option<std::io::Result<Registration>> {
-    crate::runtime::context::with_current(|handle| match handle.driver().io() {
-        Some(reactor) => reactor.register(fd, interest),
-        None => panic!("{IO_DISABLED}"),
-    })
-    .ok()
 }

@@ -51,7 +51,7 @@ const REF_ONE: usize = 1 << 6;
 const REF_COUNT_SHIFT: u32 = REF_ONE.trailing_zeros();
 
 /// Spawned: referenced by the owner's list, the `JoinHandle` and the run queue.
-const INITIAL: usize = REF_ONE * 3 | JOIN_INTEREST | NOTIFIED;
+const INITIAL: usize = (REF_ONE * 3) | JOIN_INTEREST | NOTIFIED;
 
 pub(crate) struct State {
     val: AtomicUsize,

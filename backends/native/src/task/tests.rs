@@ -160,7 +160,9 @@ fn wake_while_running_requeues_once() {
         if polls == 1 {
             cx.waker().wake_by_ref();
             cx.waker().wake_by_ref();
-            cx.waker().clone().wake();
+            // By value, as a clone handed to a resource and then woken would be.
+            let by_value = cx.waker().clone();
+            by_value.wake();
             Poll::Pending
         } else {
             Poll::Ready(polls)

@@ -34,6 +34,10 @@ pub(super) struct Shared {
     pub(super) idle: Idle,
     pub(super) owned: OwnedTasks<Arc<Handle>>,
     /// Cores of workers that saw the shutdown; the last one to arrive finishes it.
+    #[allow(
+        clippy::vec_box,
+        reason = "cores travel between threads as boxes; unboxing here would copy each"
+    )]
     pub(super) shutdown_cores: std::sync::Mutex<Vec<Box<Core>>>,
     /// Threads inside `block_on` that are polling their future right now: a paused
     /// clock must not jump ahead while they compute.
