@@ -14,7 +14,7 @@
 //! |---|---|---|
 //! | runtime | [`runtime::Runtime`], [`runtime::Handle`], [`runtime::Config`] | `block_on`, `spawn`, `spawn_blocking`, `enter`, shutdown |
 //! | tasks | [`task::JoinHandle`], [`task::AbortHandle`], [`task::JoinError`], [`task::LocalSet`] | one allocation per task; a dropped `JoinHandle` detaches |
-//! | time | [`time::Sleep`], [`time::now`], `pause`/`resume`/`advance` | millisecond wheel; paused clock for tests |
+//! | time | [`time::Sleep`], [`time::try_now`], `try_pause`/`try_resume`/`try_advance` | millisecond wheel; paused clock for tests |
 //! | budget | [`coop`] | a task's poll budget, spent by resources that may be always ready |
 //! | I/O | [`io::Registration`] | readiness for a raw fd; the facade owns the socket |
 //!

@@ -10,8 +10,8 @@
 //! * `join`: `JoinHandle` and `AbortHandle`;
 //! * `list`: `OwnedTasks`, every live task of a scheduler, for shutdown.
 //!
-//! A scheduler plugs in through [`Schedule`]. It receives `Notified` tasks (each
-//! owning one reference) to queue, runs them with [`Notified::run`], and releases
+//! A scheduler plugs in through `Schedule`. It receives `Notified` tasks (each
+//! owning one reference) to queue, runs them with `Notified::run`, and releases
 //! finished ones from its `OwnedTasks`.
 
 mod core;
