@@ -41,6 +41,8 @@
 
 mod backend;
 
+pub mod io;
+
 #[cfg(feature = "rt")]
 pub mod runtime;
 #[cfg(feature = "rt")]

@@ -5,7 +5,7 @@
 pub(crate) use std::sync;
 
 #[cfg(loom)]
-pub(crate) use loom::sync;
+pub(crate) use loom::{sync, thread};
 
 #[cfg(not(loom))]
 pub(crate) mod cell {

@@ -20,6 +20,14 @@
 use std::fmt;
 use std::ops;
 
+#[cfg(feature = "bytes")]
+mod buf_mut;
+mod read_buf;
+
+#[cfg(feature = "bytes")]
+pub use buf_mut::read_into_buf_mut;
+pub use read_buf::ReadBuf;
+
 pub use crate::reactor::{Readiness, Registration};
 
 const READABLE: u8 = 0b00_0001;

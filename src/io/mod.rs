@@ -1,0 +1,25 @@
+//! Asynchronous I/O: tokio's traits (`AsyncRead`, `AsyncWrite`, `AsyncBufRead`,
+//! `AsyncSeek`), their buffers and readiness types, and (with `io-util`) the
+//! extension traits and adapters built on them.
+//!
+//! The traits are avx's own, shaped exactly like tokio's (`poll_read(cx, &mut
+//! ReadBuf)`), so code that implements or uses them ports unchanged; they work the
+//! same on every backend.
+
+mod async_buf_read;
+mod async_read;
+mod async_seek;
+mod async_write;
+
+#[cfg(feature = "io-util")]
+mod util;
+
+#[cfg(feature = "io-util")]
+pub use util::{AsyncReadExt, AsyncWriteExt};
+
+pub use async_buf_read::AsyncBufRead;
+pub use async_read::AsyncRead;
+pub use async_seek::AsyncSeek;
+pub use async_write::AsyncWrite;
+pub use avx_native::io::{Interest, ReadBuf, Ready};
+pub use std::io::{Error, ErrorKind, Result, SeekFrom};

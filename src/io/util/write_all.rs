@@ -1,0 +1,51 @@
+//! The future of `AsyncWriteExt::write_all`.
+
+use std::future::Future;
+use std::io;
+use std::marker::PhantomPinned;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use pin_project_lite::pin_project;
+
+use crate::io::AsyncWrite;
+
+pin_project! {
+    /// Writes a whole buffer; see
+    /// [`AsyncWriteExt::write_all`](super::AsyncWriteExt::write_all).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct WriteAll<'a, W: ?Sized> {
+        writer: &'a mut W,
+        buf: &'a [u8],
+        #[pin]
+        _pin: PhantomPinned,
+    }
+}
+
+pub(crate) fn write_all<'a, W: AsyncWrite + Unpin + ?Sized>(
+    writer: &'a mut W,
+    buf: &'a [u8],
+) -> WriteAll<'a, W> {
+    WriteAll {
+        writer,
+        buf,
+        _pin: PhantomPinned,
+    }
+}
+
+impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteAll<'_, W> {
+    type Output = io::Result<()>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let me = self.project();
+        while !me.buf.is_empty() {
+            let n = ready!(Pin::new(&mut **me.writer).poll_write(cx, me.buf))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            *me.buf = &me.buf[n..];
+        }
+        Poll::Ready(Ok(()))
+    }
+}
