@@ -14,6 +14,14 @@ mod async_write;
 #[cfg(feature = "io-util")]
 mod util;
 
+// The socket seam; net, process and signal build on it.
+#[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+#[allow(dead_code, reason = "its users (net, process, signal) land next")]
+pub(crate) mod poll_evented;
+#[cfg(any(feature = "net", feature = "process", feature = "signal"))]
+#[allow(dead_code, reason = "its users (net, process, signal) land next")]
+pub(crate) mod registration;
+
 #[cfg(feature = "io-util")]
 pub use util::{AsyncReadExt, AsyncWriteExt};
 

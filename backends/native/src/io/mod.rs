@@ -297,6 +297,14 @@ impl ReadyEvent {
     pub fn ready(&self) -> Ready {
         self.ready
     }
+
+    /// The same event narrowed to `ready`: clearing it clears only those states.
+    pub fn with_ready(self, ready: Ready) -> ReadyEvent {
+        ReadyEvent {
+            ready: self.ready & ready,
+            ..self
+        }
+    }
 }
 
 /// tokio's message for I/O on a runtime built without `enable_io`.

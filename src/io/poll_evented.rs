@@ -1,0 +1,127 @@
+//! `PollEvented`: a std I/O object (socket, pipe) plus its registration; the
+//! building block of every avx socket.
+
+use std::io::{self, IoSlice, Read, Write};
+use std::ops::Deref;
+use std::os::fd::AsRawFd;
+use std::task::{Context, Poll, ready};
+
+use super::registration::Registration;
+use super::{Interest, ReadBuf};
+
+/// Owns `io` (non-blocking) and its registration. Dropping it deregisters before
+/// `io` closes the fd, so a reused fd number never meets a stale registration.
+pub(crate) struct PollEvented<E: AsRawFd> {
+    // Field order matters: the registration drops first.
+    registration: Registration,
+    io: Option<E>,
+}
+
+impl<E: AsRawFd> PollEvented<E> {
+    /// Registers `io`, which must already be in non-blocking mode.
+    #[track_caller]
+    pub(crate) fn new(io: E) -> io::Result<PollEvented<E>> {
+        PollEvented::new_with_interest(io, Interest::READABLE | Interest::WRITABLE)
+    }
+
+    #[track_caller]
+    pub(crate) fn new_with_interest(io: E, interest: Interest) -> io::Result<PollEvented<E>> {
+        let registration = Registration::new(io.as_raw_fd(), interest)?;
+        Ok(PollEvented {
+            registration,
+            io: Some(io),
+        })
+    }
+
+    pub(crate) fn registration(&self) -> &Registration {
+        &self.registration
+    }
+
+    /// Deregisters and returns the I/O object (still non-blocking).
+    pub(crate) fn into_inner(mut self) -> E {
+        self.io
+            .take()
+            .expect("the I/O object is present until dropped")
+    }
+}
+
+impl<E: AsRawFd> PollEvented<E>
+where
+    for<'a> &'a E: Read,
+{
+    /// Reads into `buf`, waiting for readiness as needed.
+    pub(crate) fn poll_read(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        loop {
+            let mut guard = ready!(self.registration.poll_read_ready(cx))?;
+            let unfilled = buf.initialize_unfilled();
+            let len = unfilled.len();
+            match (&**self).read(unfilled) {
+                Ok(n) => {
+                    // Edge-triggered readiness: a short read means the socket is
+                    // drained, so clear now instead of paying for a read that
+                    // would only say WouldBlock.
+                    if n > 0 && n < len {
+                        guard.clear_ready();
+                    }
+                    buf.advance(n);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => guard.clear_ready(),
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+}
+
+impl<E: AsRawFd> PollEvented<E>
+where
+    for<'a> &'a E: Write,
+{
+    /// Writes `buf`, waiting for readiness as needed.
+    pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        loop {
+            let mut guard = ready!(self.registration.poll_write_ready(cx))?;
+            match (&**self).write(buf) {
+                Ok(n) => {
+                    // A short write means the send buffer is full.
+                    if n > 0 && n < buf.len() {
+                        guard.clear_ready();
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => guard.clear_ready(),
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// Writes from several buffers, waiting for readiness as needed.
+    pub(crate) fn poll_write_vectored(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.registration
+            .poll_io(cx, Interest::WRITABLE, || (&**self).write_vectored(bufs))
+    }
+}
+
+impl<E: AsRawFd> Deref for PollEvented<E> {
+    type Target = E;
+
+    fn deref(&self) -> &E {
+        self.io
+            .as_ref()
+            .expect("the I/O object is present until dropped")
+    }
+}
+
+impl<E: AsRawFd + std::fmt::Debug> std::fmt::Debug for PollEvented<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PollEvented").field("io", &self.io).finish()
+    }
+}

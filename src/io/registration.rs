@@ -1,0 +1,280 @@
+//! The I/O seam: readiness of a raw file descriptor, from whichever backend runs
+//! the current runtime.
+//!
+//! The facade owns every socket and makes every syscall; a `Registration` only
+//! says when to try. The loop every resource follows:
+//!
+//! ```text
+//! guard = poll_ready(READABLE)          wait until the fd is (probably) readable
+//! n = read(fd)                          the syscall, by the facade
+//! WouldBlock      → guard.clear_ready() readiness was stale: wait again
+//! a short read    → guard.clear_ready() the socket is drained: skip the extra
+//!                                       read that would only say WouldBlock
+//! ```
+//!
+//! A clear names the readiness event it saw, so readiness that arrived after the
+//! syscall survives it (both backends).
+
+use std::future::poll_fn;
+use std::io;
+use std::os::fd::RawFd;
+use std::task::{Context, Poll, ready};
+
+use super::{Interest, Ready};
+
+/// A file descriptor registered with the current runtime's reactor. Dropping it
+/// deregisters the fd (it never closes it).
+pub(crate) struct Registration {
+    inner: Inner,
+}
+
+enum Inner {
+    Native(avx_native::io::Registration),
+    #[cfg(feature = "tokio")]
+    Tokio(::tokio::io::unix::AsyncFd<avx_tokio::io::Fd>),
+}
+
+/// Readiness seen by one poll; clear it when the syscall it allowed found the fd
+/// not ready after all. Dropping it keeps the readiness.
+pub(crate) enum ReadyGuard<'a> {
+    Native {
+        registration: &'a avx_native::io::Registration,
+        event: avx_native::io::ReadyEvent,
+    },
+    #[cfg(feature = "tokio")]
+    Tokio(::tokio::io::unix::AsyncFdReadyGuard<'a, avx_tokio::io::Fd>),
+}
+
+impl Registration {
+    /// Registers `fd` with the current runtime for `interest`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on one built without `enable_io`, with tokio's
+    /// messages.
+    #[track_caller]
+    pub(crate) fn new(fd: RawFd, interest: Interest) -> io::Result<Registration> {
+        if let Some(result) = avx_native::io::try_register(fd, interest) {
+            return result.map(|r| Registration {
+                inner: Inner::Native(r),
+            });
+        }
+        #[cfg(feature = "tokio")]
+        return avx_tokio::io::register(fd, to_tokio(interest)).map(|r| Registration {
+            inner: Inner::Tokio(r),
+        });
+        #[cfg(not(feature = "tokio"))]
+        panic!("{}", crate::backend::CONTEXT_MISSING_ERROR);
+    }
+
+    /// Waits for read readiness (registering `cx`'s waker); spends budget.
+    pub(crate) fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyGuard<'_>>> {
+        match &self.inner {
+            Inner::Native(r) => {
+                r.poll_ready(cx, Interest::READABLE)
+                    .map_ok(|event| ReadyGuard::Native {
+                        registration: r,
+                        event,
+                    })
+            }
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(r) => r.poll_read_ready(cx).map_ok(ReadyGuard::Tokio),
+        }
+    }
+
+    /// Waits for write readiness (registering `cx`'s waker); spends budget.
+    pub(crate) fn poll_write_ready(
+        &self,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<ReadyGuard<'_>>> {
+        match &self.inner {
+            Inner::Native(r) => {
+                r.poll_ready(cx, Interest::WRITABLE)
+                    .map_ok(|event| ReadyGuard::Native {
+                        registration: r,
+                        event,
+                    })
+            }
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(r) => r.poll_write_ready(cx).map_ok(ReadyGuard::Tokio),
+        }
+    }
+
+    /// Waits for any of `interest`. Cancel-safe; any number of tasks may wait at
+    /// once.
+    pub(crate) async fn ready(&self, interest: Interest) -> io::Result<ReadyGuard<'_>> {
+        match &self.inner {
+            Inner::Native(r) => {
+                let event = r.readiness(interest).await?;
+                Ok(ReadyGuard::Native {
+                    registration: r,
+                    event,
+                })
+            }
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(r) => r.ready(to_tokio(interest)).await.map(ReadyGuard::Tokio),
+        }
+    }
+
+    /// Runs `f` if the fd is ready for `interest`; `WouldBlock` (without calling
+    /// `f`) if it is not, and clears the readiness if `f` finds it stale.
+    pub(crate) fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        match &self.inner {
+            Inner::Native(r) => r.try_io(interest, f),
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(r) => r.try_io(to_tokio(interest), |_| f()),
+        }
+    }
+
+    /// Polls until `f` completes without `WouldBlock` (`interest` is readable or
+    /// writable).
+    pub(crate) fn poll_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            let mut guard = if interest.is_writable() {
+                ready!(self.poll_write_ready(cx))?
+            } else {
+                ready!(self.poll_read_ready(cx))?
+            };
+            match f() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => guard.clear_ready(),
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// Waits for `interest` and runs `f` until it completes without `WouldBlock`.
+    pub(crate) async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        loop {
+            let mut guard = self.ready(interest).await?;
+            match f() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => guard.clear_ready(),
+                result => return result,
+            }
+        }
+    }
+
+    /// Polls `f` with read readiness through a `poll_fn`, for callers that want a
+    /// future without naming one.
+    #[allow(
+        dead_code,
+        reason = "kept beside `async_io` for resources that poll by hand"
+    )]
+    pub(crate) async fn read_io<R>(&self, f: impl FnMut() -> io::Result<R>) -> io::Result<R> {
+        let mut f = f;
+        poll_fn(|cx| self.poll_io(cx, Interest::READABLE, &mut f)).await
+    }
+}
+
+impl ReadyGuard<'_> {
+    /// What was seen ready.
+    pub(crate) fn ready(&self) -> Ready {
+        match self {
+            ReadyGuard::Native { event, .. } => event.ready(),
+            #[cfg(feature = "tokio")]
+            ReadyGuard::Tokio(guard) => from_tokio(guard.ready()),
+        }
+    }
+
+    /// The readiness was stale: forget it, so the next poll waits for new events.
+    pub(crate) fn clear_ready(&mut self) {
+        match self {
+            ReadyGuard::Native {
+                registration,
+                event,
+            } => registration.clear_readiness(*event),
+            #[cfg(feature = "tokio")]
+            ReadyGuard::Tokio(guard) => guard.clear_ready(),
+        }
+    }
+
+    /// Forgets only the states in `ready`.
+    pub(crate) fn clear_ready_matching(&mut self, ready: Ready) {
+        match self {
+            ReadyGuard::Native {
+                registration,
+                event,
+            } => registration.clear_readiness(event.with_ready(ready)),
+            #[cfg(feature = "tokio")]
+            ReadyGuard::Tokio(guard) => guard.clear_ready_matching(to_tokio_ready(ready)),
+        }
+    }
+}
+
+#[cfg(feature = "tokio")]
+fn to_tokio(interest: Interest) -> ::tokio::io::Interest {
+    use ::tokio::io::Interest as T;
+    let mut parts = Vec::with_capacity(4);
+    if interest.is_readable() {
+        parts.push(T::READABLE);
+    }
+    if interest.is_writable() {
+        parts.push(T::WRITABLE);
+    }
+    if interest.is_error() {
+        parts.push(T::ERROR);
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if interest.is_priority() {
+        parts.push(T::PRIORITY);
+    }
+    parts
+        .into_iter()
+        .reduce(T::add)
+        .expect("an Interest is never empty")
+}
+
+#[cfg(feature = "tokio")]
+fn from_tokio(ready: ::tokio::io::Ready) -> Ready {
+    let mut out = Ready::EMPTY;
+    for (is, bit) in [
+        (ready.is_readable(), Ready::READABLE),
+        (ready.is_writable(), Ready::WRITABLE),
+        (ready.is_read_closed(), Ready::READ_CLOSED),
+        (ready.is_write_closed(), Ready::WRITE_CLOSED),
+        (ready.is_error(), Ready::ERROR),
+    ] {
+        if is {
+            out |= bit;
+        }
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if ready.is_priority() {
+        out |= Ready::PRIORITY;
+    }
+    out
+}
+
+#[cfg(feature = "tokio")]
+fn to_tokio_ready(ready: Ready) -> ::tokio::io::Ready {
+    use ::tokio::io::Ready as T;
+    let mut out = T::EMPTY;
+    for (is, bit) in [
+        (ready.is_readable(), T::READABLE),
+        (ready.is_writable(), T::WRITABLE),
+        (ready.is_read_closed(), T::READ_CLOSED),
+        (ready.is_write_closed(), T::WRITE_CLOSED),
+        (ready.is_error(), T::ERROR),
+    ] {
+        if is {
+            out |= bit;
+        }
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if ready.is_priority() {
+        out |= T::PRIORITY;
+    }
+    out
+}
