@@ -1,0 +1,29 @@
+//! Synchronisation primitives for async code: tokio's `sync` module, item for item.
+//!
+//! Everything here is backend-free: it is written once, works on any executor, and
+//! works between tasks of different runtimes in one process (a channel between a task
+//! on a native runtime and one on a tokio runtime, say). The only things it asks of
+//! the runtime go through the private `rt` module.
+//!
+//! # How it is built
+//!
+//! Every primitive queues its waiting tasks in a [`wait_list::WaitList`]: a FIFO in a
+//! slab, under the primitive's own lock, whose slots are owned by the waiting futures
+//! (so dropping a future mid-wait simply removes its slot). Fast paths that need no
+//! queue (an uncontended lock, a stored permit) use one atomic word beside the list.
+//! The facade is `#![forbid(unsafe_code)]`, so all of it is safe Rust.
+
+mod park;
+mod rt;
+mod wait_list;
+
+mod notify;
+pub use notify::Notify;
+
+/// Named future types of this module.
+pub mod futures {
+    pub use super::notify::{Notified, OwnedNotified};
+}
+
+#[cfg(all(test, not(loom)))]
+mod test_util;
