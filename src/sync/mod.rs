@@ -20,6 +20,12 @@ mod wait_list;
 mod notify;
 pub use notify::Notify;
 
+mod batch_semaphore;
+mod semaphore;
+pub use semaphore::{
+    AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};
+
 /// Named future types of this module.
 pub mod futures {
     pub use super::notify::{Notified, OwnedNotified};
