@@ -20,6 +20,9 @@ mod wait_list;
 mod notify;
 pub use notify::Notify;
 
+mod mutex;
+pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+
 mod batch_semaphore;
 mod semaphore;
 pub use semaphore::{
