@@ -23,6 +23,11 @@ pub use notify::Notify;
 mod mutex;
 pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
 
+mod rwlock;
+pub use rwlock::{
+    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
+
 mod batch_semaphore;
 mod semaphore;
 pub use semaphore::{
