@@ -17,6 +17,8 @@ mod park;
 mod rt;
 mod wait_list;
 
+pub mod oneshot;
+
 mod notify;
 pub use notify::Notify;
 
