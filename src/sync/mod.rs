@@ -19,6 +19,7 @@ mod wait_list;
 
 pub mod mpsc;
 pub mod oneshot;
+pub mod watch;
 
 mod notify;
 pub use notify::Notify;

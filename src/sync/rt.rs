@@ -32,6 +32,32 @@ impl RestoreOnPending {
     pub(crate) fn made_progress(&self) {}
 }
 
+pin_project_lite::pin_project! {
+    /// Runs `inner` under the cooperative budget: one unit is spent per poll, and
+    /// given back unless `inner` completes.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub(crate) struct Cooperative<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+/// Wraps `inner` in [`Cooperative`].
+pub(crate) fn cooperative<F: std::future::Future>(inner: F) -> Cooperative<F> {
+    Cooperative { inner }
+}
+
+impl<F: std::future::Future> std::future::Future for Cooperative<F> {
+    type Output = F::Output;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let coop = std::task::ready!(poll_proceed(cx));
+        let output = std::task::ready!(self.project().inner.poll(cx));
+        coop.made_progress();
+        Poll::Ready(output)
+    }
+}
+
 /// Panics with tokio's message if the current thread is driving a runtime ("Cannot
 /// block the current thread from within a runtime. This happens because a function
 /// attempted to block the current thread while the thread is being used to drive
