@@ -17,6 +17,7 @@ mod park;
 mod rt;
 mod wait_list;
 
+pub mod broadcast;
 pub mod mpsc;
 pub mod oneshot;
 pub mod watch;
