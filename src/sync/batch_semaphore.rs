@@ -107,6 +107,15 @@ impl Semaphore {
         }
     }
 
+    /// A closed semaphore with no permits.
+    #[cfg(not(all(loom, test)))]
+    pub(crate) const fn const_new_closed() -> Semaphore {
+        Semaphore {
+            state: AtomicUsize::new(CLOSED),
+            waiters: Mutex::new(WaitList::new()),
+        }
+    }
+
     pub(crate) fn available_permits(&self) -> usize {
         self.state.load(ACQUIRE) >> SHIFT
     }

@@ -33,6 +33,12 @@ pub use rwlock::{
     OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
 
+mod barrier;
+pub use barrier::{Barrier, BarrierWaitResult};
+
+mod once_cell;
+pub use once_cell::{OnceCell, SetError};
+
 mod batch_semaphore;
 mod semaphore;
 pub use semaphore::{

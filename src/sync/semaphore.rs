@@ -78,6 +78,14 @@ impl Semaphore {
         }
     }
 
+    /// A closed semaphore with no permits, in a `const` context.
+    #[cfg(not(all(loom, test)))]
+    pub(crate) const fn const_new_closed() -> Semaphore {
+        Semaphore {
+            ll_sem: ll::Semaphore::const_new_closed(),
+        }
+    }
+
     /// The number of permits available now.
     pub fn available_permits(&self) -> usize {
         self.ll_sem.available_permits()
