@@ -280,7 +280,7 @@ mod tests {
     #[test]
     fn a_cancelled_or_failed_initialiser_lets_the_next_one_try() {
         let cell = OnceCell::new();
-        let mut first = Manual::new(cell.get_or_init(|| std::future::pending::<u8>()));
+        let mut first = Manual::new(cell.get_or_init(std::future::pending::<u8>));
         first.pending();
         let mut second = Manual::new(cell.get_or_try_init(|| async { Err::<u8, _>("no") }));
         second.pending();

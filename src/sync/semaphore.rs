@@ -439,7 +439,7 @@ mod tests {
         let permit = first.ready().unwrap();
         drop(permit);
         assert!(second.is_woken());
-        second.ready().unwrap();
+        drop(second.ready().unwrap());
     }
 
     #[test]
@@ -512,7 +512,7 @@ mod tests {
         let mut waiter = Manual::new(sem.acquire());
         waiter.pending();
         assert_eq!(sem.try_acquire_many(0).unwrap().num_permits(), 0);
-        block_on(sem.acquire_many(0)).unwrap();
+        drop(block_on(sem.acquire_many(0)).unwrap());
         sem.close();
         assert_eq!(sem.try_acquire_many(0).err(), Some(TryAcquireError::Closed));
     }

@@ -82,9 +82,3 @@ impl<F: Future> Manual<F> {
         self.future.as_mut()
     }
 }
-
-/// Polls `future` once with a waker that does nothing.
-pub(crate) fn poll_once<F: Future + Unpin>(future: &mut F) -> Poll<F::Output> {
-    let mut cx = Context::from_waker(Waker::noop());
-    Pin::new(future).poll(&mut cx)
-}

@@ -126,12 +126,6 @@ impl<T> WaitList<T> {
         self.queued == 0
     }
 
-    /// The number of waiters in the main queue.
-    #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.queued
-    }
-
     /// Queues a new waiter at the back and returns its owning key.
     pub(crate) fn push_back(&mut self, value: T, waker: Option<Waker>) -> Key {
         let index = self.allocate(Slot::Waiter(Waiter {
@@ -416,7 +410,7 @@ mod tests {
     fn pops_in_fifo_order_from_the_front_and_lifo_from_the_back() {
         let mut list = WaitList::new();
         let keys: Vec<Key> = (0..4).map(|i| list.push_back(i, None)).collect();
-        assert_eq!(list.len(), 4);
+        assert_eq!(list.queued, 4);
         assert_eq!(list.pop_back().map(|w| w.value), Some(3));
         assert_eq!(drain_front(&mut list), vec![0, 1, 2]);
         assert!(list.is_empty());
@@ -435,7 +429,7 @@ mod tests {
         let b = list.push_back(2, None);
         let c = list.push_back(3, None);
         assert_eq!(list.remove(b).0, 2);
-        assert_eq!(list.len(), 2);
+        assert_eq!(list.queued, 2);
         let d = list.push_back(4, None);
         assert_eq!(drain_front(&mut list), vec![1, 3, 4]);
         for key in [a, c, d] {
@@ -490,7 +484,7 @@ mod tests {
         }
         assert_eq!(popped, vec![1, 3]);
         list.free_detached(chain);
-        assert_eq!(list.len(), 1);
+        assert_eq!(list.queued, 1);
         assert_eq!(drain_front(&mut list), vec![4]);
         for key in [a, c, d] {
             list.remove(key);

@@ -53,7 +53,7 @@ pub struct Receiver<T> {
 #[track_caller]
 pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
     assert!(buffer > 0, "mpsc bounded channel requires buffer > 0");
-    let (tx, rx) = Chan::new(Bounded {
+    let (tx, rx) = Chan::channel(Bounded {
         semaphore: Semaphore::new(buffer),
         bound: buffer,
     });

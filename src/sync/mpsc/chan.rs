@@ -102,7 +102,7 @@ struct Queue<T> {
 }
 
 impl<T, S: Capacity> Chan<T, S> {
-    pub(super) fn new(capacity: S) -> (Tx<T, S>, Rx<T, S>) {
+    pub(super) fn channel(capacity: S) -> (Tx<T, S>, Rx<T, S>) {
         let chan = Arc::new(Chan {
             queue: Mutex::new(Queue {
                 buffer: VecDeque::new(),

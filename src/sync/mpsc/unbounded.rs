@@ -26,7 +26,7 @@ pub struct UnboundedReceiver<T> {
 
 /// Creates an unbounded channel: sends never wait, and the buffer grows as needed.
 pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
-    let (tx, rx) = Chan::new(Unbounded);
+    let (tx, rx) = Chan::channel(Unbounded);
     (UnboundedSender { chan: tx }, UnboundedReceiver { chan: rx })
 }
 

@@ -103,7 +103,7 @@ fn cancelled_writer_lets_readers_through() {
     late_reader.pending();
     drop(writer);
     assert!(late_reader.is_woken());
-    late_reader.ready();
+    drop(late_reader.ready());
     drop(reader);
 }
 
