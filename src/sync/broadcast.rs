@@ -7,11 +7,11 @@
 //!
 //! The buffer holds `capacity` values, rounded up to a power of two. A send into a
 //! full buffer overwrites the oldest value; a receiver that had not read it gets
-//! [`RecvError::Lagged`](error::RecvError::Lagged) with the number of values it
+//! [`RecvError::Lagged`] with the number of values it
 //! missed, and continues from the oldest value still held.
 //!
 //! When every sender is gone, receivers get the values still held for them, then
-//! [`RecvError::Closed`](error::RecvError::Closed).
+//! [`RecvError::Closed`].
 //!
 //! # State
 //!

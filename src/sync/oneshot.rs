@@ -8,7 +8,7 @@
 //!
 //! # State
 //!
-//! Both halves share one [`Inner`] under a lock:
+//! Both halves share one `Inner` under a lock:
 //!
 //! ```text
 //!   open ──send──▶ complete + value     ──rx takes it──▶ (receiver terminated)
