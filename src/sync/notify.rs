@@ -725,4 +725,27 @@ mod loom_models {
             thread.join().unwrap();
         });
     }
+
+    #[test]
+    fn notify_waiters_with_a_waiter_leaving_concurrently() {
+        loom::model(|| {
+            let notify = Arc::new(Notify::new());
+            let mut stays = Box::pin(Arc::clone(&notify).notified_owned());
+            assert!(!stays.as_mut().enable());
+            let leaving = Arc::clone(&notify);
+            let leaver = thread::spawn(move || {
+                let mut leaves = Box::pin(leaving.notified_owned());
+                let _ = leaves.as_mut().enable();
+                drop(leaves);
+            });
+            let notifier = Arc::clone(&notify);
+            let waker = thread::spawn(move || notifier.notify_waiters());
+            block_on(stays);
+            leaver.join().unwrap();
+            waker.join().unwrap();
+            // Nothing was left behind: the next waiter needs a new notification.
+            let mut next = Box::pin(notify.notified_owned());
+            assert!(!next.as_mut().enable());
+        });
+    }
 }

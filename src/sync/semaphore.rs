@@ -673,4 +673,22 @@ mod loom_models {
             thread.join().unwrap();
         });
     }
+
+    #[test]
+    fn a_waiter_cancelled_while_permits_arrive_hands_them_on() {
+        loom::model(|| {
+            let sem = Arc::new(Semaphore::new(0));
+            let other = Arc::clone(&sem);
+            let waiter = thread::spawn(move || drop(block_on(other.acquire()).unwrap()));
+            {
+                // Queue, then leave, while the other waiter and a release race.
+                let mut cancelled = Box::pin(sem.acquire());
+                let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+                let _ = std::future::Future::poll(cancelled.as_mut(), &mut cx);
+            }
+            sem.add_permits(1);
+            waiter.join().unwrap();
+            assert_eq!(sem.available_permits(), 1);
+        });
+    }
 }

@@ -57,3 +57,17 @@ fn receiver_drop_wakes_a_waiting_sender() {
         thread.join().unwrap();
     });
 }
+
+#[test]
+fn a_permit_released_after_close_wakes_the_receiver() {
+    loom::model(|| {
+        let (tx, mut rx) = channel::<u8>(1);
+        let permit = tx.clone().try_reserve_owned().unwrap();
+        let thread = thread::spawn(move || drop(permit));
+        rx.close();
+        // `tx` is alive: only the permit's release can end the stream.
+        assert_eq!(block_on(rx.recv()), None);
+        thread.join().unwrap();
+        drop(tx);
+    });
+}
