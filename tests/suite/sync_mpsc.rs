@@ -379,6 +379,14 @@ fn blocking_send_and_recv_outside_a_runtime() {
     assert_eq!(rx.blocking_recv(), None);
 }
 
+#[avx::test]
+#[should_panic(expected = "Cannot block the current thread from within a runtime")]
+async fn blocking_recv_inside_a_runtime_panics() {
+    let (tx, mut rx) = mpsc::channel::<u8>(1);
+    drop(tx); // If the check were missing, the call would return `None`, not hang.
+    let _ = rx.blocking_recv();
+}
+
 #[avx::test(flavor = "multi_thread")]
 async fn sync_producer_async_consumer() {
     let (tx, mut rx) = mpsc::channel(2);

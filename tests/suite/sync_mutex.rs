@@ -138,6 +138,13 @@ fn blocking_lock_outside_a_runtime() {
     assert_eq!(*mutex.blocking_lock(), 1);
 }
 
+#[avx::test]
+#[should_panic(expected = "Cannot block the current thread from within a runtime")]
+async fn blocking_lock_inside_a_runtime_panics() {
+    let mutex = Mutex::new(0);
+    let _guard = mutex.blocking_lock();
+}
+
 #[avx::test(flavor = "multi_thread")]
 async fn a_panic_while_locked_unlocks_without_poisoning() {
     let mutex = Arc::new(Mutex::new(5));
