@@ -100,6 +100,48 @@ impl FromStr for Backend {
     }
 }
 
+/// Whether this thread drives a runtime of any backend right now: inside a
+/// `block_on` or running a task. Blocking here would stall other tasks.
+#[cfg(feature = "rt")]
+pub(crate) fn is_driving() -> bool {
+    if avx_native::runtime::is_driving() {
+        return true;
+    }
+    #[cfg(feature = "tokio")]
+    if tokio_driving::get() || ::tokio::task::try_id().is_some() {
+        return true;
+    }
+    false
+}
+
+/// tokio offers no public way to ask whether a thread is inside its `block_on`;
+/// avx wraps every tokio `block_on` it starts and marks the thread itself.
+#[cfg(feature = "tokio")]
+pub(crate) mod tokio_driving {
+    use std::cell::Cell;
+
+    thread_local! {
+        static DRIVING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub(crate) fn get() -> bool {
+        DRIVING.try_with(Cell::get).unwrap_or(false)
+    }
+
+    /// Marks this thread as inside a tokio `block_on` until the guard drops.
+    pub(crate) fn enter() -> Guard {
+        Guard(DRIVING.with(|d| d.replace(true)))
+    }
+
+    pub(crate) struct Guard(bool);
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = DRIVING.try_with(|d| d.set(self.0));
+        }
+    }
+}
+
 /// tokio's message for an operation that needs a runtime outside of one.
 #[cfg(feature = "rt")]
 pub(crate) const CONTEXT_MISSING_ERROR: &str =

@@ -43,8 +43,12 @@ mod backend;
 
 pub mod io;
 
+#[cfg(feature = "sync")]
+mod loom;
 #[cfg(feature = "rt")]
 pub mod runtime;
+#[cfg(feature = "sync")]
+pub mod sync;
 #[cfg(feature = "rt")]
 pub mod task;
 #[cfg(feature = "time")]

@@ -1,6 +1,7 @@
-//! `PollEvented`: a std I/O object (socket, pipe) plus its registration; the
-//! building block of every avx socket.
+//! `PollEvented`: a std I/O object (socket, pipe) registered with the current
+//! runtime's reactor; the building block of every avx socket.
 
+use std::fmt;
 use std::io::{self, IoSlice, Read, Write};
 use std::ops::Deref;
 use std::os::fd::AsRawFd;
@@ -12,36 +13,75 @@ use super::{Interest, ReadBuf};
 /// Owns `io` (non-blocking) and its registration. Dropping it deregisters before
 /// `io` closes the fd, so a reused fd number never meets a stale registration.
 pub(crate) struct PollEvented<E: AsRawFd> {
-    // Field order matters: the registration drops first.
-    registration: Registration,
-    io: Option<E>,
+    inner: Inner<E>,
+}
+
+enum Inner<E: AsRawFd> {
+    Native {
+        // Field order is the drop order: the registration goes first.
+        registration: avx_native::io::Registration,
+        io: Option<E>,
+    },
+    #[cfg(feature = "tokio")]
+    Tokio(avx_tokio::io::Registered<E>),
 }
 
 impl<E: AsRawFd> PollEvented<E> {
-    /// Registers `io`, which must already be in non-blocking mode.
+    /// Registers `io`, which must already be in non-blocking mode, for reading and
+    /// writing.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on one built without `enable_io`, with tokio's
+    /// messages.
     #[track_caller]
     pub(crate) fn new(io: E) -> io::Result<PollEvented<E>> {
         PollEvented::new_with_interest(io, Interest::READABLE | Interest::WRITABLE)
     }
 
+    /// Registers `io` for `interest`; see `new`.
     #[track_caller]
     pub(crate) fn new_with_interest(io: E, interest: Interest) -> io::Result<PollEvented<E>> {
-        let registration = Registration::new(io.as_raw_fd(), interest)?;
-        Ok(PollEvented {
-            registration,
-            io: Some(io),
-        })
+        if let Some(registration) = avx_native::io::try_register(io.as_raw_fd(), interest) {
+            return Ok(PollEvented {
+                inner: Inner::Native {
+                    registration: registration?,
+                    io: Some(io),
+                },
+            });
+        }
+        #[cfg(feature = "tokio")]
+        return Ok(PollEvented {
+            inner: Inner::Tokio(avx_tokio::io::Registered::new(
+                io,
+                super::registration::to_tokio(interest),
+            )?),
+        });
+        #[cfg(not(feature = "tokio"))]
+        panic!("{}", crate::backend::CONTEXT_MISSING_ERROR);
     }
 
-    pub(crate) fn registration(&self) -> &Registration {
-        &self.registration
+    pub(crate) fn registration(&self) -> Registration<'_> {
+        match &self.inner {
+            Inner::Native { registration, .. } => Registration::native(registration),
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(registered) => Registration::tokio(registered.async_fd()),
+        }
     }
 
     /// Deregisters and returns the I/O object (still non-blocking).
-    pub(crate) fn into_inner(mut self) -> E {
-        self.io
-            .take()
-            .expect("the I/O object is present until dropped")
+    pub(crate) fn into_inner(self) -> E {
+        match self.inner {
+            Inner::Native {
+                registration,
+                mut io,
+            } => {
+                drop(registration);
+                io.take().expect("present until dropped")
+            }
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(registered) => registered.into_inner(),
+        }
     }
 }
 
@@ -56,7 +96,7 @@ where
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         loop {
-            let mut guard = ready!(self.registration.poll_read_ready(cx))?;
+            let mut guard = ready!(self.registration().poll_read_ready(cx))?;
             let unfilled = buf.initialize_unfilled();
             let len = unfilled.len();
             match (&**self).read(unfilled) {
@@ -84,7 +124,7 @@ where
     /// Writes `buf`, waiting for readiness as needed.
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         loop {
-            let mut guard = ready!(self.registration.poll_write_ready(cx))?;
+            let mut guard = ready!(self.registration().poll_write_ready(cx))?;
             match (&**self).write(buf) {
                 Ok(n) => {
                     // A short write means the send buffer is full.
@@ -105,7 +145,7 @@ where
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.registration
+        self.registration()
             .poll_io(cx, Interest::WRITABLE, || (&**self).write_vectored(bufs))
     }
 }
@@ -114,14 +154,16 @@ impl<E: AsRawFd> Deref for PollEvented<E> {
     type Target = E;
 
     fn deref(&self) -> &E {
-        self.io
-            .as_ref()
-            .expect("the I/O object is present until dropped")
+        match &self.inner {
+            Inner::Native { io, .. } => io.as_ref().expect("present until dropped"),
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(registered) => registered.get_ref(),
+        }
     }
 }
 
-impl<E: AsRawFd + std::fmt::Debug> std::fmt::Debug for PollEvented<E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PollEvented").field("io", &self.io).finish()
+impl<E: AsRawFd + fmt::Debug> fmt::Debug for PollEvented<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PollEvented").field("io", &**self).finish()
     }
 }

@@ -15,23 +15,23 @@
 //! A clear names the readiness event it saw, so readiness that arrived after the
 //! syscall survives it (both backends).
 
-use std::future::poll_fn;
 use std::io;
-use std::os::fd::RawFd;
 use std::task::{Context, Poll, ready};
 
 use super::{Interest, Ready};
 
-/// A file descriptor registered with the current runtime's reactor. Dropping it
-/// deregisters the fd (it never closes it).
-pub(crate) struct Registration {
-    inner: Inner,
+/// The registration of a file descriptor with its runtime's reactor, borrowed
+/// from the `PollEvented` that owns both it and the fd.
+#[derive(Clone, Copy)]
+pub(crate) struct Registration<'a> {
+    inner: Inner<'a>,
 }
 
-enum Inner {
-    Native(avx_native::io::Registration),
+#[derive(Clone, Copy)]
+enum Inner<'a> {
+    Native(&'a avx_native::io::Registration),
     #[cfg(feature = "tokio")]
-    Tokio(::tokio::io::unix::AsyncFd<avx_tokio::io::Fd>),
+    Tokio(&'a ::tokio::io::unix::AsyncFd<avx_tokio::io::Fd>),
 }
 
 /// Readiness seen by one poll; clear it when the syscall it allowed found the fd
@@ -45,31 +45,25 @@ pub(crate) enum ReadyGuard<'a> {
     Tokio(::tokio::io::unix::AsyncFdReadyGuard<'a, avx_tokio::io::Fd>),
 }
 
-impl Registration {
-    /// Registers `fd` with the current runtime for `interest`.
-    ///
-    /// # Panics
-    ///
-    /// Outside a runtime, or on one built without `enable_io`, with tokio's
-    /// messages.
-    #[track_caller]
-    pub(crate) fn new(fd: RawFd, interest: Interest) -> io::Result<Registration> {
-        if let Some(result) = avx_native::io::try_register(fd, interest) {
-            return result.map(|r| Registration {
-                inner: Inner::Native(r),
-            });
+impl<'a> Registration<'a> {
+    pub(crate) fn native(registration: &'a avx_native::io::Registration) -> Registration<'a> {
+        Registration {
+            inner: Inner::Native(registration),
         }
-        #[cfg(feature = "tokio")]
-        return avx_tokio::io::register(fd, to_tokio(interest)).map(|r| Registration {
-            inner: Inner::Tokio(r),
-        });
-        #[cfg(not(feature = "tokio"))]
-        panic!("{}", crate::backend::CONTEXT_MISSING_ERROR);
+    }
+
+    #[cfg(feature = "tokio")]
+    pub(crate) fn tokio(
+        async_fd: &'a ::tokio::io::unix::AsyncFd<avx_tokio::io::Fd>,
+    ) -> Registration<'a> {
+        Registration {
+            inner: Inner::Tokio(async_fd),
+        }
     }
 
     /// Waits for read readiness (registering `cx`'s waker); spends budget.
-    pub(crate) fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyGuard<'_>>> {
-        match &self.inner {
+    pub(crate) fn poll_read_ready(self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyGuard<'a>>> {
+        match self.inner {
             Inner::Native(r) => {
                 r.poll_ready(cx, Interest::READABLE)
                     .map_ok(|event| ReadyGuard::Native {
@@ -83,11 +77,8 @@ impl Registration {
     }
 
     /// Waits for write readiness (registering `cx`'s waker); spends budget.
-    pub(crate) fn poll_write_ready(
-        &self,
-        cx: &mut Context<'_>,
-    ) -> Poll<io::Result<ReadyGuard<'_>>> {
-        match &self.inner {
+    pub(crate) fn poll_write_ready(self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyGuard<'a>>> {
+        match self.inner {
             Inner::Native(r) => {
                 r.poll_ready(cx, Interest::WRITABLE)
                     .map_ok(|event| ReadyGuard::Native {
@@ -102,8 +93,8 @@ impl Registration {
 
     /// Waits for any of `interest`. Cancel-safe; any number of tasks may wait at
     /// once.
-    pub(crate) async fn ready(&self, interest: Interest) -> io::Result<ReadyGuard<'_>> {
-        match &self.inner {
+    pub(crate) async fn ready(self, interest: Interest) -> io::Result<ReadyGuard<'a>> {
+        match self.inner {
             Inner::Native(r) => {
                 let event = r.readiness(interest).await?;
                 Ok(ReadyGuard::Native {
@@ -119,11 +110,11 @@ impl Registration {
     /// Runs `f` if the fd is ready for `interest`; `WouldBlock` (without calling
     /// `f`) if it is not, and clears the readiness if `f` finds it stale.
     pub(crate) fn try_io<R>(
-        &self,
+        self,
         interest: Interest,
         f: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
-        match &self.inner {
+        match self.inner {
             Inner::Native(r) => r.try_io(interest, f),
             #[cfg(feature = "tokio")]
             Inner::Tokio(r) => r.try_io(to_tokio(interest), |_| f()),
@@ -133,7 +124,7 @@ impl Registration {
     /// Polls until `f` completes without `WouldBlock` (`interest` is readable or
     /// writable).
     pub(crate) fn poll_io<R>(
-        &self,
+        self,
         cx: &mut Context<'_>,
         interest: Interest,
         mut f: impl FnMut() -> io::Result<R>,
@@ -153,7 +144,7 @@ impl Registration {
 
     /// Waits for `interest` and runs `f` until it completes without `WouldBlock`.
     pub(crate) async fn async_io<R>(
-        &self,
+        self,
         interest: Interest,
         mut f: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
@@ -164,17 +155,6 @@ impl Registration {
                 result => return result,
             }
         }
-    }
-
-    /// Polls `f` with read readiness through a `poll_fn`, for callers that want a
-    /// future without naming one.
-    #[allow(
-        dead_code,
-        reason = "kept beside `async_io` for resources that poll by hand"
-    )]
-    pub(crate) async fn read_io<R>(&self, f: impl FnMut() -> io::Result<R>) -> io::Result<R> {
-        let mut f = f;
-        poll_fn(|cx| self.poll_io(cx, Interest::READABLE, &mut f)).await
     }
 }
 
@@ -214,7 +194,7 @@ impl ReadyGuard<'_> {
 }
 
 #[cfg(feature = "tokio")]
-fn to_tokio(interest: Interest) -> ::tokio::io::Interest {
+pub(crate) fn to_tokio(interest: Interest) -> ::tokio::io::Interest {
     use ::tokio::io::Interest as T;
     let mut parts = Vec::with_capacity(4);
     if interest.is_readable() {

@@ -172,13 +172,14 @@ impl Handle {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         match &self.inner {
             HandleInner::Native(h) => {
-                super::native::refuse_inside_tokio_task();
+                super::native::refuse_inside_tokio();
                 h.block_on(future)
             }
             #[cfg(feature = "tokio")]
             HandleInner::Tokio(h) => {
                 super::tokio::refuse_inside_native_runtime();
                 let _native = avx_native::runtime::suspend();
+                let _driving = crate::backend::tokio_driving::enter();
                 h.block_on(future)
             }
         }

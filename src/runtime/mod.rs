@@ -65,13 +65,14 @@ impl Runtime {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         match &self.inner {
             Inner::Native(rt) => {
-                native::refuse_inside_tokio_task();
+                native::refuse_inside_tokio();
                 rt.block_on(future)
             }
             #[cfg(feature = "tokio")]
             Inner::Tokio(rt) => {
                 tokio::refuse_inside_native_runtime();
                 let _native = avx_native::runtime::suspend();
+                let _driving = crate::backend::tokio_driving::enter();
                 rt.block_on(future)
             }
         }

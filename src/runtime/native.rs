@@ -40,12 +40,12 @@ pub(super) fn build(builder: &Builder) -> io::Result<Runtime> {
     })
 }
 
-/// A native `block_on` inside a tokio task would stall that task's worker, which
-/// tokio forbids for its own runtimes; avx forbids it across backends too.
+/// A native `block_on` inside a tokio runtime's `block_on` or task would stall
+/// it, which tokio forbids for its own runtimes; avx forbids it across backends.
 #[track_caller]
-pub(super) fn refuse_inside_tokio_task() {
+pub(super) fn refuse_inside_tokio() {
     #[cfg(feature = "tokio")]
-    if ::tokio::task::try_id().is_some() {
+    if crate::backend::tokio_driving::get() || ::tokio::task::try_id().is_some() {
         panic!(
             "Cannot start a runtime from within a runtime. This happens because a function \
              (like `block_on`) attempted to block the current thread while the thread is \

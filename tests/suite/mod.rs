@@ -59,12 +59,36 @@ macro_rules! rt_test {
     };
 }
 
+/// `mt_test! { async fn name() { body } }`: like `rt_test!`, on the multi-thread
+/// flavor only (for bodies that need more than one thread).
+macro_rules! mt_test {
+    ($(#[$attr:meta])* async fn $name:ident() $body:block) => {
+        #[test]
+        $(#[$attr])*
+        fn $name() {
+            $crate::suite::runtime($crate::suite::Flavor::MultiThread).block_on(async $body)
+        }
+    };
+}
+
 mod blocking;
 mod coop;
 mod join_set;
 mod local_set;
 mod macros;
 mod rt;
+mod sync_barrier;
+mod sync_broadcast;
+mod sync_mpsc;
+mod sync_mutex;
+mod sync_notify;
+mod sync_once_cell;
+mod sync_oneshot;
+mod sync_rwlock;
+mod sync_semaphore;
+mod sync_set_once;
+mod sync_util;
+mod sync_watch;
 mod task;
 mod task_local;
 mod time;
