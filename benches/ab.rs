@@ -1,13 +1,14 @@
 //! A quick A/B report: each runtime workload on raw tokio, avx-over-tokio and
 //! avx-native, alternating the contenders round by round so that a drifting
 //! machine affects all alike. Prints the median time per operation and the
-//! ratios to raw tokio.
+//! ratios to raw tokio, then the memory of a parked task, measured in a fresh
+//! process per contender.
 //!
 //! `cargo run --release -p avx-benches --bin ab [-- --quick]`
 
 use std::time::Duration;
 
-use avx_benches::{Contender, Flavor, Rt, Workload};
+use avx_benches::{Contender, Flavor, Rt, Workload, parked_task_bytes};
 
 struct Case {
     workload: Workload,
@@ -16,50 +17,43 @@ struct Case {
     n: usize,
 }
 
+/// Tasks spawned to measure the memory of a parked task.
+const PARKED_TASKS: usize = 200_000;
+
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--parked-task-bytes") {
+        // Child mode: one contender, one number.
+        let contender = match args.get(i + 1).map(String::as_str) {
+            Some("tokio") => Contender::Tokio,
+            Some("avx-tokio") => Contender::AvxTokio,
+            _ => Contender::AvxNative,
+        };
+        println!(
+            "{}",
+            parked_task_bytes(contender, PARKED_TASKS).unwrap_or(f64::NAN)
+        );
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     let rounds = if quick { 5 } else { 21 };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let multi = Flavor::MultiThread(workers);
     let cases = [
-        Case {
-            workload: Workload::SpawnMany,
-            flavor: Flavor::CurrentThread,
-            n: 10_000,
-        },
-        Case {
-            workload: Workload::SpawnMany,
-            flavor: Flavor::MultiThread(workers),
-            n: 10_000,
-        },
-        Case {
-            workload: Workload::YieldMany,
-            flavor: Flavor::CurrentThread,
-            n: 100_000,
-        },
-        Case {
-            workload: Workload::PingPong,
-            flavor: Flavor::CurrentThread,
-            n: 1_000,
-        },
-        Case {
-            workload: Workload::PingPong,
-            flavor: Flavor::MultiThread(workers),
-            n: 1_000,
-        },
-        Case {
-            workload: Workload::ChainedSpawn,
-            flavor: Flavor::CurrentThread,
-            n: 1_000,
-        },
-        Case {
-            workload: Workload::ChainedSpawn,
-            flavor: Flavor::MultiThread(workers),
-            n: 1_000,
-        },
+        case(Workload::SpawnMany, Flavor::CurrentThread, 10_000),
+        case(Workload::SpawnMany, multi, 10_000),
+        case(Workload::YieldMany, Flavor::CurrentThread, 100_000),
+        case(Workload::PingPong, Flavor::CurrentThread, 1_000),
+        case(Workload::PingPong, multi, 1_000),
+        case(Workload::ChainedSpawn, Flavor::CurrentThread, 1_000),
+        case(Workload::ChainedSpawn, multi, 1_000),
+        case(Workload::TimerInsertCancel, Flavor::CurrentThread, 100_000),
+        case(Workload::TimerInsertCancel, multi, 100_000),
+        case(Workload::SleepsFiring, Flavor::CurrentThread, 10_000),
     ];
 
     println!(
-        "{:<14} {:<14} {:>12} {:>12} {:>12} {:>10} {:>10}",
+        "{:<20} {:<15} {:>12} {:>12} {:>12} {:>8} {:>8}",
         "workload", "flavor", "tokio ns/op", "avx-tokio", "avx-native", "nat/tok", "avxt/tok"
     );
     for (i, case) in cases.iter().enumerate() {
@@ -79,15 +73,11 @@ fn main() {
             }
         }
         let medians: Vec<f64> = samples.iter_mut().map(|s| median(s)).collect();
-        let flavor = match case.flavor {
-            Flavor::CurrentThread => "current_thread".to_owned(),
-            Flavor::MultiThread(n) => format!("multi_thread/{n}"),
-        };
         eprint!("\r");
         println!(
-            "{:<14} {:<14} {:>12.1} {:>12.1} {:>12.1} {:>10} {:>10}",
+            "{:<20} {:<15} {:>12.1} {:>12.1} {:>12.1} {:>8} {:>8}",
             case.workload.name(),
-            flavor,
+            flavor_name(case.flavor),
             medians[0],
             medians[1],
             medians[2],
@@ -95,7 +85,40 @@ fn main() {
             ratio(medians[1], medians[0]),
         );
     }
-    println!("\nratios are median time per op divided by raw tokio's; '!' marks a ratio above 1.0");
+
+    let exe = std::env::current_exe().expect("the report's own path");
+    let bytes: Vec<String> = Contender::ALL
+        .iter()
+        .map(|c| {
+            let out = std::process::Command::new(&exe)
+                .args(["--parked-task-bytes", c.id()])
+                .output()
+                .expect("the report re-runs itself for memory figures");
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        })
+        .collect();
+    println!(
+        "{:<20} {:<15} {:>12} {:>12} {:>12}",
+        "parked_task (bytes)", "current_thread", bytes[0], bytes[1], bytes[2]
+    );
+    println!(
+        "\nns/op is the median of {rounds} rounds; ratios divide by raw tokio's; '!' marks a ratio above 1.0"
+    );
+}
+
+fn case(workload: Workload, flavor: Flavor, n: usize) -> Case {
+    Case {
+        workload,
+        flavor,
+        n,
+    }
+}
+
+fn flavor_name(flavor: Flavor) -> String {
+    match flavor {
+        Flavor::CurrentThread => "current_thread".to_owned(),
+        Flavor::MultiThread(n) => format!("multi_thread/{n}"),
+    }
 }
 
 fn per_op(elapsed: Duration, n: usize) -> f64 {

@@ -131,6 +131,10 @@ pub enum Workload {
     PingPong,
     /// Each of `n` tasks spawns the next; the last signals.
     ChainedSpawn,
+    /// `n` times: create a sleep, poll it once (registers it), drop it (cancels).
+    TimerInsertCancel,
+    /// `n` tasks each sleep 1 to 10 ms; all are joined.
+    SleepsFiring,
 }
 
 impl Workload {
@@ -141,8 +145,81 @@ impl Workload {
             Workload::YieldMany => "yield_many",
             Workload::PingPong => "ping_pong",
             Workload::ChainedSpawn => "chained_spawn",
+            Workload::TimerInsertCancel => "timer_insert_cancel",
+            Workload::SleepsFiring => "sleeps_firing",
         }
     }
+}
+
+/// Registers a criterion group for `workload` on `flavor`: one function per
+/// contender, each timed per operation (`n` operations per run), so the report
+/// reads in time per operation.
+pub fn criterion_group_for(
+    c: &mut criterion::Criterion,
+    workload: Workload,
+    flavor: Flavor,
+    n: usize,
+    sample_size: Option<usize>,
+) {
+    let flavor_name = match flavor {
+        Flavor::CurrentThread => "current_thread".to_owned(),
+        Flavor::MultiThread(w) => format!("multi_thread_{w}"),
+    };
+    let mut group = c.benchmark_group(format!("{}/{flavor_name}", workload.name()));
+    if let Some(size) = sample_size {
+        group.sample_size(size);
+    }
+    for contender in Contender::ALL {
+        let rt = Rt::new(contender, flavor);
+        group.bench_function(contender.id(), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    total += rt.run(workload, n);
+                }
+                total / u32::try_from(n).expect("operations per run fit in u32")
+            })
+        });
+    }
+    group.finish();
+}
+
+/// The number of worker threads the multi-thread cases use: one per CPU.
+pub fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Resident memory of this process, in bytes (Linux: `/proc/self/status`).
+pub fn rss_bytes() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Bytes of resident memory per parked task: spawns `n` tasks on a current-thread
+/// runtime of `contender`, lets each run to its first `Pending`, and divides the
+/// growth of the resident set by `n`. Run it in a fresh process per contender so
+/// that no contender reuses memory another freed.
+pub fn parked_task_bytes(contender: Contender, n: usize) -> Option<f64> {
+    let rt = Rt::new(contender, Flavor::CurrentThread);
+    let before = rss_bytes()?;
+    match &rt {
+        Rt::Tokio(rt) => rt.block_on(async {
+            for _ in 0..n {
+                drop(tokio::spawn(std::future::pending::<()>()));
+            }
+            tokio::task::yield_now().await;
+        }),
+        Rt::Avx(rt) => rt.block_on(async {
+            for _ in 0..n {
+                drop(avx::spawn(std::future::pending::<()>()));
+            }
+            avx::task::yield_now().await;
+        }),
+    }
+    let after = rss_bytes()?;
+    Some(after.saturating_sub(before) as f64 / n as f64)
 }
 
 /// A one-shot signal: the smallest channel that works on every executor.
@@ -208,6 +285,8 @@ macro_rules! workloads {
                     Workload::YieldMany => yield_many(n).await,
                     Workload::PingPong => ping_pong(n).await,
                     Workload::ChainedSpawn => chained_spawn(n).await,
+                    Workload::TimerInsertCancel => timer_insert_cancel(n).await,
+                    Workload::SleepsFiring => sleeps_firing(n).await,
                 }
             });
             task.await.unwrap();
@@ -264,6 +343,35 @@ macro_rules! workloads {
             let done = Signal::new();
             chain(n, done.clone());
             done.wait().await;
+        }
+
+        async fn timer_insert_cancel(n: usize) {
+            use std::future::Future;
+            // One deadline for all, far enough never to fire: the work measured is
+            // the wheel insert on first poll and the removal on drop.
+            let deadline = $krate::time::Instant::now() + std::time::Duration::from_secs(3600);
+            std::future::poll_fn(|cx| {
+                for _ in 0..n {
+                    let mut sleep = std::pin::pin!($krate::time::sleep_until(deadline));
+                    black_box(sleep.as_mut().poll(cx).is_pending());
+                }
+                std::task::Poll::Ready(())
+            })
+            .await;
+        }
+
+        async fn sleeps_firing(n: usize) {
+            let handles: Vec<_> = (0..n)
+                .map(|i| {
+                    $krate::spawn(async move {
+                        let ms = 1 + (i % 10) as u64;
+                        $krate::time::sleep(std::time::Duration::from_millis(ms)).await;
+                    })
+                })
+                .collect();
+            for handle in handles {
+                handle.await.unwrap();
+            }
         }
     };
 }
