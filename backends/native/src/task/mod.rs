@@ -156,3 +156,6 @@ impl<S: 'static> fmt::Debug for Notified<S> {
 
 #[cfg(all(test, not(loom)))]
 mod tests;
+
+#[cfg(all(test, loom))]
+mod loom_tests;
