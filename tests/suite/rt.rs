@@ -181,9 +181,10 @@ fn shutdown_timeout_and_background_return() {
 }
 
 #[test]
-fn builder_settings_are_accepted() {
+fn builder_settings_take_effect() {
     let started = Arc::new(AtomicUsize::new(0));
-    let started2 = started.clone();
+    let stopped = Arc::new(AtomicUsize::new(0));
+    let (started2, stopped2) = (started.clone(), stopped.clone());
     let rt = builder(Flavor::MultiThread)
         .worker_threads(2)
         .max_blocking_threads(4)
@@ -192,16 +193,45 @@ fn builder_settings_are_accepted() {
         .on_thread_start(move || {
             started2.fetch_add(1, Ordering::SeqCst);
         })
-        .on_thread_stop(|| {})
+        .on_thread_stop(move || {
+            stopped2.fetch_add(1, Ordering::SeqCst);
+        })
         .thread_keep_alive(std::time::Duration::from_millis(100))
         .event_interval(13)
         .global_queue_interval(7)
         .build()
         .unwrap();
+    let (task_thread, blocking_thread) = rt.block_on(async {
+        let task = avx::spawn(async { std::thread::current().name().map(str::to_owned) });
+        let blocking =
+            avx::task::spawn_blocking(|| std::thread::current().name().map(str::to_owned));
+        (task.await.unwrap(), blocking.await.unwrap())
+    });
+    assert_eq!(task_thread.as_deref(), Some("custom-name"));
+    assert_eq!(blocking_thread.as_deref(), Some("custom-name"));
+    assert!(started.load(Ordering::SeqCst) >= 3, "two workers and a blocking thread");
+    drop(rt);
     assert_eq!(
-        rt.block_on(async { avx::spawn(async { 3 }).await.unwrap() }),
-        3
+        stopped.load(Ordering::SeqCst),
+        started.load(Ordering::SeqCst),
+        "every started thread ran the stop hook by the time drop returned"
     );
+}
+
+#[test]
+fn thread_name_fn_names_each_thread() {
+    let counter = Arc::new(AtomicUsize::new(0));
+    let rt = builder(Flavor::MultiThread)
+        .worker_threads(2)
+        .thread_name_fn(move || format!("pool-{}", counter.fetch_add(1, Ordering::SeqCst)))
+        .build()
+        .unwrap();
+    let name = rt.block_on(async {
+        avx::spawn(async { std::thread::current().name().map(str::to_owned) })
+            .await
+            .unwrap()
+    });
+    assert!(name.is_some_and(|n| n.starts_with("pool-")));
 }
 
 #[test]

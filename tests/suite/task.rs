@@ -227,3 +227,19 @@ rt_test! {
         join.await.unwrap();
     }
 }
+
+rt_test! {
+    async fn yield_now_lets_the_timer_driver_run() {
+        // A task that only yields must still let a due timer fire: each yield
+        // resumes after the drivers have run.
+        let fired = Arc::new(AtomicBool::new(false));
+        let fired2 = fired.clone();
+        let _sleeper = avx::spawn(async move {
+            avx::time::sleep(std::time::Duration::from_millis(2)).await;
+            fired2.store(true, Ordering::SeqCst);
+        });
+        while !fired.load(Ordering::SeqCst) {
+            task::yield_now().await;
+        }
+    }
+}
