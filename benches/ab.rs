@@ -13,7 +13,8 @@ use avx_benches::{Contender, Flavor, Rt, Workload, parked_task_bytes};
 struct Case {
     workload: Workload,
     flavor: Flavor,
-    /// Operations per run.
+    /// Operations per run: enough that the one or two cross-CPU wake-ups a run
+    /// includes (60-140 us each on small VMs) do not dominate the time per op.
     n: usize,
 }
 
@@ -41,12 +42,12 @@ fn main() {
     let multi = Flavor::MultiThread(workers);
     let cases = [
         case(Workload::SpawnMany, Flavor::CurrentThread, 10_000),
-        case(Workload::SpawnMany, multi, 10_000),
+        case(Workload::SpawnMany, multi, 50_000),
         case(Workload::YieldMany, Flavor::CurrentThread, 100_000),
-        case(Workload::PingPong, Flavor::CurrentThread, 1_000),
-        case(Workload::PingPong, multi, 1_000),
-        case(Workload::ChainedSpawn, Flavor::CurrentThread, 1_000),
-        case(Workload::ChainedSpawn, multi, 1_000),
+        case(Workload::PingPong, Flavor::CurrentThread, 10_000),
+        case(Workload::PingPong, multi, 10_000),
+        case(Workload::ChainedSpawn, Flavor::CurrentThread, 50_000),
+        case(Workload::ChainedSpawn, multi, 50_000),
         case(Workload::TimerInsertCancel, Flavor::CurrentThread, 100_000),
         case(Workload::TimerInsertCancel, multi, 100_000),
         case(Workload::SleepsFiring, Flavor::CurrentThread, 10_000),

@@ -20,7 +20,7 @@ fn yield_many(c: &mut Criterion) {
 }
 
 fn ping_pong(c: &mut Criterion) {
-    group(c, Workload::PingPong, Flavor::CurrentThread, 1_000, None);
+    group(c, Workload::PingPong, Flavor::CurrentThread, 10_000, None);
     group(
         c,
         Workload::PingPong,
