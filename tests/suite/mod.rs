@@ -61,6 +61,8 @@ macro_rules! rt_test {
 
 mod blocking;
 mod coop;
+mod fs;
+mod fs_file;
 mod join_set;
 mod local_set;
 mod macros;
