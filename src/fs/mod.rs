@@ -26,6 +26,10 @@
 //! # }).unwrap();
 //! ```
 
+// Every operation runs on the runtime's blocking pool, which `rt` brings.
+#[cfg(not(feature = "rt"))]
+compile_error!("avx's `fs` feature needs the `rt` feature (the blocking pool)");
+
 mod contents;
 mod dir_builder;
 mod entries;

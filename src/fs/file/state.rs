@@ -26,6 +26,9 @@
 //!   reports it when no seek is in flight.
 //! * If the blocking task fails (it panicked or was cancelled), the state goes
 //!   back to `Idle` with an empty buffer and the caller gets an `Other` error.
+//!   Writes use the ordinary blocking pool: a write the pool cancels because
+//!   the runtime shuts down is reported by the next write or flush, where tokio
+//!   (whose writes may take a thread beyond the cap) refuses the write itself.
 
 use std::fs::File as StdFile;
 use std::io::{self, IoSlice, Seek, SeekFrom};
