@@ -63,6 +63,7 @@ mod blocking;
 mod coop;
 mod fs;
 mod fs_file;
+mod fs_open;
 mod join_set;
 mod local_set;
 mod macros;
