@@ -41,6 +41,8 @@
 
 mod backend;
 
+#[cfg(feature = "fs")]
+pub mod fs;
 pub mod io;
 
 #[cfg(feature = "sync")]

@@ -73,6 +73,9 @@ macro_rules! mt_test {
 
 mod blocking;
 mod coop;
+mod fs;
+mod fs_file;
+mod fs_open;
 mod join_set;
 mod local_set;
 mod macros;
