@@ -27,8 +27,9 @@
 //! # Feature flags
 //!
 //! tokio's names, so switching a `Cargo.toml` is mechanical: `rt`,
-//! `rt-multi-thread`, `time`, `sync`, `macros`, `test-util` and `full`; plus the
-//! backends, `native` (on by default) and `tokio`.
+//! `rt-multi-thread`, `time`, `sync`, `macros`, `io-util`, `io-std`, `net`, `fs`,
+//! `process`, `signal`, `test-util` and `full`; plus the backends, `native` (on by
+//! default) and `tokio`.
 //!
 //! # What avx does not do
 //!

@@ -209,7 +209,10 @@ fn builder_settings_take_effect() {
     });
     assert_eq!(task_thread.as_deref(), Some("custom-name"));
     assert_eq!(blocking_thread.as_deref(), Some("custom-name"));
-    assert!(started.load(Ordering::SeqCst) >= 3, "two workers and a blocking thread");
+    assert!(
+        started.load(Ordering::SeqCst) >= 3,
+        "two workers and a blocking thread"
+    );
     drop(rt);
     assert_eq!(
         stopped.load(Ordering::SeqCst),
