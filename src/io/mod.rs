@@ -15,7 +15,12 @@ mod async_write;
 mod util;
 
 #[cfg(feature = "io-util")]
-pub use util::{AsyncReadExt, AsyncWriteExt};
+pub use util::{
+    AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader, BufStream, BufWriter,
+    Chain, DuplexStream, Empty, Join, Lines, ReadHalf, Repeat, SimplexStream, Sink, Split, Take,
+    WriteHalf, copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty,
+    join, repeat, simplex, sink, split,
+};
 
 pub use async_buf_read::AsyncBufRead;
 pub use async_read::AsyncRead;
