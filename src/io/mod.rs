@@ -11,8 +11,15 @@ mod async_read;
 mod async_seek;
 mod async_write;
 
+// tokio gates these on `io-std` alone; here they also need `rt`, whose blocking
+// pool runs them.
+#[cfg(all(feature = "io-std", feature = "rt"))]
+mod stdio;
 #[cfg(feature = "io-util")]
 mod util;
+
+#[cfg(all(feature = "io-std", feature = "rt"))]
+pub use stdio::{Stderr, Stdin, Stdout, stderr, stdin, stdout};
 
 #[cfg(feature = "io-util")]
 pub use util::{
