@@ -106,9 +106,10 @@ impl<W: AsyncWrite> BufWriter<W> {
         self.inner
     }
 
-    /// The buffered bytes, not yet written to the underlying writer.
+    /// The buffered bytes not yet written to the underlying writer (a flush
+    /// cancelled midway has already removed what it wrote).
     pub fn buffer(&self) -> &[u8] {
-        &self.buf
+        &self.buf[self.written..]
     }
 }
 

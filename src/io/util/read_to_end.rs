@@ -11,9 +11,8 @@ use pin_project_lite::pin_project;
 
 use crate::io::{AsyncRead, ReadBuf};
 
-/// The least spare capacity a read is given; also the size of the probe read
-/// into a full vector (see `poll_read_to_end`).
-const MIN_READ: usize = 32;
+/// The size of the probe read into a full vector (see `poll_read_to_end`).
+const PROBE: usize = 32;
 
 pin_project! {
     /// Reads until end of file; see
@@ -57,14 +56,13 @@ pub(crate) fn poll_read_to_end<R: AsyncRead + ?Sized>(
         let (result, n) = if buf.len() == buf.capacity() {
             // A full vector (often one sized exactly for the data) is probed
             // with a small stack read first, so reaching end of file does not
-            // double its allocation.
-            let mut probe = [0u8; MIN_READ];
+            // grow its allocation; bytes found grow it (amortised doubling).
+            let mut probe = [0u8; PROBE];
             let mut probe_buf = ReadBuf::new(&mut probe);
             let result = reader.as_mut().poll_read(cx, &mut probe_buf);
             buf.extend_from_slice(probe_buf.filled());
             (result, probe_buf.filled().len())
         } else {
-            buf.reserve(MIN_READ);
             // The spare capacity is lent uninitialised: no zeroing per read.
             avx_native::io::read_into_buf_mut(buf, |spare| reader.as_mut().poll_read(cx, spare))
         };
