@@ -61,6 +61,14 @@ macro_rules! rt_test {
 
 mod blocking;
 mod coop;
+mod io_buf_read;
+mod io_buffered;
+mod io_copy;
+mod io_mem;
+mod io_read_ext;
+mod io_stdio;
+mod io_support;
+mod io_write_ext;
 mod join_set;
 mod local_set;
 mod macros;
