@@ -404,7 +404,7 @@ rt_test! {
 }
 
 rt_test! {
-    async fn an_endless_copy_lets_other_tasks_run() {
+    async fn a_long_copy_lets_other_tasks_run() {
         use std::sync::Arc;
         use std::sync::atomic::{AtomicBool, Ordering};
         // On the current-thread runtime the flag is set only if the copy yields.
@@ -418,6 +418,79 @@ rt_test! {
         let mut copy = pin!(copy);
         poll_fn(|cx| {
             if watch.load(Ordering::SeqCst) {
+                return Poll::Ready(());
+            }
+            match copy.as_mut().poll(cx) {
+                Poll::Ready(result) => panic!("the copy finished without yielding: {result:?}"),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await;
+        setter.await.unwrap();
+    }
+}
+
+#[test]
+fn public_types_are_send_sync_and_unpin_as_tokios() {
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+    send_sync_unpin::<avx::io::DuplexStream>();
+    send_sync_unpin::<SimplexStream>();
+    send_sync_unpin::<avx::io::ReadHalf<avx::io::DuplexStream>>();
+    send_sync_unpin::<avx::io::WriteHalf<avx::io::DuplexStream>>();
+    send_sync_unpin::<avx::io::Empty>();
+    send_sync_unpin::<avx::io::Sink>();
+    send_sync_unpin::<avx::io::Repeat>();
+    send_sync_unpin::<avx::io::Stdin>();
+    send_sync_unpin::<avx::io::Stdout>();
+    send_sync_unpin::<avx::io::Stderr>();
+    send_sync_unpin::<avx::io::BufReader<()>>();
+    send_sync_unpin::<avx::io::BufWriter<()>>();
+    send_sync_unpin::<avx::io::BufStream<()>>();
+    send_sync_unpin::<avx::io::Take<()>>();
+    send_sync_unpin::<avx::io::Chain<(), ()>>();
+    send_sync_unpin::<avx::io::Lines<()>>();
+    send_sync_unpin::<avx::io::Split<()>>();
+    send_sync_unpin::<avx::io::Join<(), ()>>();
+}
+
+#[test]
+fn adapters_hand_out_their_inner_values_pinned() {
+    block_on(async {
+        let mut reader = pin!(avx::io::BufReader::new(&b"r"[..]));
+        assert_eq!(*reader.as_mut().get_pin_mut(), b"r");
+        let mut writer = pin!(avx::io::BufWriter::new(Vec::new()));
+        writer.as_mut().get_pin_mut().push(1);
+        assert_eq!(writer.as_ref().get_ref().get_ref(), &[1]);
+        let mut stream = pin!(avx::io::BufStream::new(SimplexStream::new_unsplit(4)));
+        stream
+            .as_mut()
+            .get_pin_mut()
+            .write_all(b"ab")
+            .await
+            .unwrap();
+        let mut two = [0u8; 2];
+        stream.read_exact(&mut two).await.unwrap();
+        assert_eq!(&two, b"ab");
+        let mut taken = pin!((&b"take"[..]).take(2));
+        assert_eq!(*taken.as_mut().get_pin_mut(), b"take");
+        let mut chained = pin!((&b"a"[..]).chain(&b"b"[..]));
+        let (first, second) = chained.as_mut().get_pin_mut();
+        assert_eq!((*first, *second), (&b"a"[..], &b"b"[..]));
+    });
+}
+
+rt_test! {
+    async fn a_long_copy_buf_lets_other_tasks_run() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let flag = Arc::new(AtomicBool::new(false));
+        let set = flag.clone();
+        let setter = avx::spawn(async move { set.store(true, Ordering::SeqCst) });
+        let mut source = avx::io::BufReader::new(avx::io::repeat(7).take(64 << 20));
+        let mut sink = avx::io::sink();
+        let mut copy = pin!(avx::io::copy_buf(&mut source, &mut sink));
+        poll_fn(|cx| {
+            if flag.load(Ordering::SeqCst) {
                 return Poll::Ready(());
             }
             match copy.as_mut().poll(cx) {
