@@ -125,6 +125,12 @@ fn child() {
                 );
                 out.write_all(&got).await.unwrap();
             }
+            "unflushed" => {
+                // Handed to the blocking pool, never awaited to the stream:
+                // the runtime shuts down right after.
+                out.write_all(END.as_bytes()).await.unwrap();
+                return;
+            }
             other => panic!("unknown mode {other}"),
         }
         out.write_all(END.as_bytes()).await.unwrap();
@@ -137,6 +143,16 @@ fn stdout_writes_arrive_whole_and_in_order() {
     let (out, _) = run_child("ordered", b"");
     let expected: String = (0..2000).map(|i| format!("line {i}\n")).collect();
     assert_eq!(String::from_utf8(out).unwrap(), expected);
+}
+
+#[test]
+fn stdout_writes_survive_the_runtime_shutting_down() {
+    // Whether the pool had started the last write before the shutdown is a
+    // race; every run must print it either way.
+    for _ in 0..20 {
+        let (out, _) = run_child("unflushed", b"");
+        assert!(out.is_empty());
+    }
 }
 
 #[test]

@@ -16,7 +16,8 @@
 //! buffer, starts a blocking `write_all` of it, and reports the bytes taken at
 //! once; the next write, flush or read waits for that one to finish and reports
 //! its error, if any. So the writes of one handle reach the file in order, and a
-//! write's error surfaces on the next operation. A read hands out bytes left
+//! write's error surfaces on the next operation. Writes and flushes run even if
+//! the runtime shuts down before the pool starts them (see `MustRun`). A read hands out bytes left
 //! over from the previous blocking read first, then starts a new one.
 
 use std::future::Future;
@@ -197,12 +198,10 @@ impl<T: Write + Send + 'static> Blocking<T> {
         if src.is_empty() {
             return Poll::Ready(Ok(0));
         }
-        let (mut buf, mut inner) = self.take_idle()?;
+        let (mut buf, inner) = self.take_idle()?;
         let n = buf.copy_from(src);
-        self.start(move || {
-            let result = buf.write_to(&mut inner).map(|()| n);
-            (result, buf, inner)
-        });
+        let job = MustRun::new(Output::Write(n), buf, inner);
+        self.start(move || job.run());
         self.need_flush = true;
         Poll::Ready(Ok(n))
     }
@@ -215,9 +214,68 @@ impl<T: Write + Send + 'static> Blocking<T> {
             if !self.need_flush {
                 return Poll::Ready(Ok(()));
             }
-            let (buf, mut inner) = self.take_idle()?;
+            let (buf, inner) = self.take_idle()?;
             self.need_flush = false;
-            self.start(move || (inner.flush().map(|()| 0), buf, inner));
+            let job = MustRun::new(Output::Flush, buf, inner);
+            self.start(move || job.run());
+        }
+    }
+}
+
+/// What a [`MustRun`] does to its writer.
+#[derive(Clone, Copy)]
+enum Output {
+    /// Writes the buffer out; the result is this byte count.
+    Write(usize),
+    Flush,
+}
+
+/// A write or flush handed to the blocking pool that runs even if the pool
+/// drops it unstarted (the runtime is shutting down): then it runs in its
+/// destructor, on the thread that dropped it.
+///
+/// tokio spawns its stdout and stderr work as "mandatory" for the same
+/// guarantee: output written before the runtime shut down is not lost. The
+/// backends offer no mandatory spawn to the facade, so the job carries the
+/// guarantee itself.
+///
+/// INVARIANT: `buf` and `writer` are `Some` until `run` (or the destructor)
+/// takes them, which happens once.
+struct MustRun<T: Write> {
+    output: Output,
+    buf: Option<Buf>,
+    writer: Option<T>,
+}
+
+impl<T: Write> MustRun<T> {
+    fn new(output: Output, buf: Buf, writer: T) -> MustRun<T> {
+        MustRun {
+            output,
+            buf: Some(buf),
+            writer: Some(writer),
+        }
+    }
+
+    fn apply(output: Output, buf: &mut Buf, writer: &mut T) -> io::Result<usize> {
+        match output {
+            Output::Write(n) => buf.write_to(writer).map(|()| n),
+            Output::Flush => writer.flush().map(|()| 0),
+        }
+    }
+
+    fn run(mut self) -> Outcome<T> {
+        let mut buf = self.buf.take().expect("a job runs once");
+        let mut writer = self.writer.take().expect("a job runs once");
+        let result = MustRun::apply(self.output, &mut buf, &mut writer);
+        (result, buf, writer)
+    }
+}
+
+impl<T: Write> Drop for MustRun<T> {
+    fn drop(&mut self) {
+        if let (Some(buf), Some(writer)) = (&mut self.buf, &mut self.writer) {
+            // Dropped unstarted: nobody is left to hear about an error.
+            let _ = MustRun::apply(self.output, buf, writer);
         }
     }
 }

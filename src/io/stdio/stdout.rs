@@ -19,9 +19,10 @@ use crate::io::AsyncWrite;
 /// does not wait for the previous handle's write, so output can come out of
 /// order.
 ///
-/// Dropping the handle does not cancel a write in flight. Call
-/// [`flush`](crate::io::AsyncWriteExt::flush) to wait until the bytes reached
-/// the stream.
+/// Dropping the handle does not cancel a write in flight, and a write the
+/// runtime had not run yet when it shut down still runs during the shutdown.
+/// Call [`flush`](crate::io::AsyncWriteExt::flush) to wait until the bytes
+/// reached the stream.
 pub struct Stdout {
     std: Blocking<io::Stdout>,
     // A second handle on the same stream, for `AsFd`: the first is on the
