@@ -1,6 +1,7 @@
 //! Asynchronous I/O: tokio's traits (`AsyncRead`, `AsyncWrite`, `AsyncBufRead`,
-//! `AsyncSeek`), their buffers and readiness types, and (with `io-util`) the
-//! extension traits and adapters built on them.
+//! `AsyncSeek`), their buffers and readiness types; with `io-util` the extension
+//! traits, buffering adapters, copies and in-memory pipes built on them; with
+//! `io-std` the process's standard streams.
 //!
 //! The traits are avx's own, shaped exactly like tokio's (`poll_read(cx, &mut
 //! ReadBuf)`), so code that implements or uses them ports unchanged; they work the
