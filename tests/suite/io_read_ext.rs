@@ -395,6 +395,33 @@ fn take_into_uninitialised_spare_capacity() {
 }
 
 #[test]
+fn take_smaller_than_a_large_buffer() {
+    block_on(async {
+        // Uninitialised spare capacity far larger than the limit: reads are
+        // lent in growing windows and stop exactly at the limit.
+        let mut taken = avx::io::repeat(1).take(100_000);
+        let mut buf = BytesMut::with_capacity(1 << 20);
+        let mut reads = 0;
+        while taken.read_buf(&mut buf).await.unwrap() != 0 {
+            reads += 1;
+        }
+        assert!(reads > 0);
+        assert_eq!(buf.len(), 100_000);
+        assert!(buf.iter().all(|&b| b == 1));
+
+        // An initialised buffer is lent whole up to the limit: one read.
+        let mut taken = avx::io::repeat(2).take(50_000);
+        let mut storage = vec![0u8; 64 * 1024];
+        assert_eq!(taken.read(&mut storage).await.unwrap(), 50_000);
+        assert!(storage[..50_000].iter().all(|&b| b == 2));
+        assert!(
+            storage[50_000..].iter().all(|&b| b == 0),
+            "nothing past the limit"
+        );
+    });
+}
+
+#[test]
 fn take_limits_a_buffered_reader() {
     block_on(async {
         let mut taken = (&b"line one\nline two\n"[..]).take(12);

@@ -6,6 +6,7 @@ use std::task::{Context, Poll, ready};
 
 use pin_project_lite::pin_project;
 
+use super::DEFAULT_BUF_SIZE;
 use crate::io::{AsyncBufRead, AsyncRead, ReadBuf};
 
 pin_project! {
@@ -18,11 +19,18 @@ pin_project! {
         inner: R,
         // Bytes still allowed; every read and `consume` lowers it.
         limit: u64,
+        // How much of an uninitialised buffer a limited read may zero and lend
+        // (see `poll_read`); doubles each time a read fills it.
+        window: usize,
     }
 }
 
 pub(super) fn take<R: AsyncRead>(inner: R, limit: u64) -> Take<R> {
-    Take { inner, limit }
+    Take {
+        inner,
+        limit,
+        window: DEFAULT_BUF_SIZE,
+    }
 }
 
 impl<R: AsyncRead> Take<R> {
@@ -74,15 +82,21 @@ impl<R: AsyncRead> AsyncRead for Take<R> {
             ready!(me.inner.poll_read(cx, buf))?;
             buf.filled().len() - before
         } else {
-            // Lend only `allowed` bytes. Without `unsafe` the parent buffer
-            // cannot learn which bytes a sub-buffer initialised, so that stretch
-            // is initialised (zeroed) first; it is zeroed once, as later reads
-            // find it initialised.
-            let dst = buf.initialize_unfilled_to(allowed);
+            // Lend at most `allowed` bytes. Without `unsafe` the parent buffer
+            // cannot learn which bytes a sub-buffer initialised, so the lent
+            // stretch is initialised (zeroed) first. To keep that zeroing in
+            // proportion to the bytes read, an uninitialised stretch is lent
+            // only up to `window`, which grows while reads fill it.
+            let initialised = buf.initialized().len() - buf.filled().len();
+            let lend = allowed.min((*me.window).max(initialised));
+            let dst = buf.initialize_unfilled_to(lend);
             let mut limited = ReadBuf::new(dst);
             ready!(me.inner.poll_read(cx, &mut limited))?;
             let n = limited.filled().len();
             buf.advance(n);
+            if n == lend {
+                *me.window = me.window.saturating_mul(2);
+            }
             n
         };
         *me.limit -= n as u64;
