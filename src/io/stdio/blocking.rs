@@ -17,8 +17,11 @@
 //! once; the next write, flush or read waits for that one to finish and reports
 //! its error, if any. So the writes of one handle reach the file in order, and a
 //! write's error surfaces on the next operation. Writes and flushes run even if
-//! the runtime shuts down before the pool starts them (see `MustRun`). A read hands out bytes left
-//! over from the previous blocking read first, then starts a new one.
+//! the runtime shuts down before the pool starts them (see `MustRun`).
+//!
+//! A read hands out bytes left over from the previous blocking read first (a
+//! read abandoned while in flight, or one given a smaller buffer, leaves some),
+//! then starts a new one sized to the caller's buffer.
 
 use std::future::Future;
 use std::io::{self, Read, Write};
@@ -39,7 +42,7 @@ type Outcome<T> = (io::Result<usize>, Buf, T);
 pub(super) struct Blocking<T> {
     inner: Option<T>,
     state: State<T>,
-    // A write finished since the last flush.
+    // A write was started since the last flush.
     need_flush: bool,
 }
 
