@@ -39,13 +39,24 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadExact<'_, R> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         let me = self.project();
+        // The `ReadBuf` lives in the future, so bytes read before a `Pending`
+        // are kept and the next poll resumes after them.
         while me.buf.remaining() > 0 {
             let before = me.buf.remaining();
-            ready!(Pin::new(&mut *me.reader).poll_read(cx, me.buf))?;
+            match ready!(Pin::new(&mut *me.reader).poll_read(cx, me.buf)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Poll::Ready(Err(e)),
+            }
             if me.buf.remaining() == before {
-                return Poll::Ready(Err(io::ErrorKind::UnexpectedEof.into()));
+                return Poll::Ready(Err(early_eof()));
             }
         }
         Poll::Ready(Ok(me.buf.capacity()))
     }
+}
+
+/// The source ended before the buffer was full.
+pub(super) fn early_eof() -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, "early eof")
 }

@@ -1,4 +1,5 @@
-//! The future of `AsyncReadExt::read_to_end`.
+//! The future of `AsyncReadExt::read_to_end`, and the loop `read_to_string`
+//! shares with it.
 
 use std::future::Future;
 use std::io;
@@ -8,10 +9,10 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::io::AsyncRead;
+use crate::io::{AsyncRead, ReadBuf};
 
-/// Bytes reserved per read when the vector is full.
-const GROW_BY: usize = 32;
+/// The size of the probe read into a full vector (see `poll_read_to_end`).
+const PROBE: usize = 32;
 
 pin_project! {
     /// Reads until end of file; see
@@ -40,8 +41,11 @@ pub(crate) fn read_to_end<'a, R: AsyncRead + Unpin + ?Sized>(
     }
 }
 
-/// Reads into `buf`'s spare capacity until end of file, growing it as needed.
-/// Bytes read before an error or `Pending` stay in `buf`; `read` counts them.
+/// Reads into `buf` until end of file, growing it as needed; returns the count
+/// appended over all polls and resets `read` for the next call.
+///
+/// Bytes read before an error or `Pending` stay in `buf`, and `read` counts them.
+/// `Interrupted` errors are retried.
 pub(crate) fn poll_read_to_end<R: AsyncRead + ?Sized>(
     buf: &mut Vec<u8>,
     read: &mut usize,
@@ -49,16 +53,24 @@ pub(crate) fn poll_read_to_end<R: AsyncRead + ?Sized>(
     cx: &mut Context<'_>,
 ) -> Poll<io::Result<usize>> {
     loop {
-        if buf.capacity() - buf.len() < GROW_BY {
-            buf.reserve(GROW_BY.max(buf.len()));
-        }
-        // The spare capacity is lent uninitialised: no zeroing per read.
-        let (result, n) =
-            avx_native::io::read_into_buf_mut(buf, |spare| reader.as_mut().poll_read(cx, spare));
+        let (result, n) = if buf.len() == buf.capacity() {
+            // A full vector (often one sized exactly for the data) is probed
+            // with a small stack read first, so reaching end of file does not
+            // grow its allocation; bytes found grow it (amortised doubling).
+            let mut probe = [0u8; PROBE];
+            let mut probe_buf = ReadBuf::new(&mut probe);
+            let result = reader.as_mut().poll_read(cx, &mut probe_buf);
+            buf.extend_from_slice(probe_buf.filled());
+            (result, probe_buf.filled().len())
+        } else {
+            // The spare capacity is lent uninitialised: no zeroing per read.
+            avx_native::io::read_into_buf_mut(buf, |spare| reader.as_mut().poll_read(cx, spare))
+        };
         *read += n;
         match result {
             Poll::Ready(Ok(())) if n == 0 => return Poll::Ready(Ok(std::mem::take(read))),
             Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
             Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
             Poll::Pending => return Poll::Pending,
         }

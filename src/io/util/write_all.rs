@@ -39,8 +39,13 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteAll<'_, W> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let me = self.project();
+        // The unwritten rest lives in the future, so a `Pending` resumes there.
         while !me.buf.is_empty() {
-            let n = ready!(Pin::new(&mut **me.writer).poll_write(cx, me.buf))?;
+            let n = match ready!(Pin::new(&mut **me.writer).poll_write(cx, me.buf)) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Poll::Ready(Err(e)),
+            };
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }

@@ -318,3 +318,43 @@ mod tests {
         ReadBuf::new(&mut storage).initialize_unfilled_to(3);
     }
 }
+
+// SAFETY: `chunk_mut` hands out only the unfilled part, `advance_mut`'s contract
+// (the caller initialised `cnt` bytes of that chunk) is exactly what
+// `assume_init` needs, and `remaining_mut` is what `chunk_mut` can offer in total.
+#[cfg(feature = "bytes")]
+unsafe impl bytes::BufMut for ReadBuf<'_> {
+    fn remaining_mut(&self) -> usize {
+        self.remaining()
+    }
+
+    unsafe fn advance_mut(&mut self, cnt: usize) {
+        // SAFETY: the caller initialised the first `cnt` unfilled bytes
+        // (`BufMut::advance_mut`'s contract).
+        unsafe { self.assume_init(cnt) };
+        self.advance(cnt);
+    }
+
+    fn chunk_mut(&mut self) -> &mut bytes::buf::UninitSlice {
+        // SAFETY: an `UninitSlice` only lets its user write bytes, never
+        // de-initialise them.
+        bytes::buf::UninitSlice::uninit(unsafe { self.unfilled_mut() })
+    }
+}
+
+#[cfg(all(test, not(loom), feature = "bytes"))]
+mod buf_mut_tests {
+    use bytes::BufMut;
+
+    use super::*;
+
+    #[test]
+    fn put_methods_fill_the_buffer() {
+        let mut storage = [MaybeUninit::<u8>::uninit(); 8];
+        let mut buf = ReadBuf::uninit(&mut storage);
+        buf.put_u16(0x0102);
+        buf.put_slice(b"ab");
+        assert_eq!(buf.filled(), &[1, 2, b'a', b'b']);
+        assert_eq!(buf.remaining_mut(), 4);
+    }
+}
