@@ -18,10 +18,11 @@ fn sh(script: &str) -> Command {
     command
 }
 
-/// A child that runs until killed.
+/// A child that runs until killed: killed on drop, so that a failing test leaves
+/// no process behind (one would hold the test harness's output pipe open).
 fn sleeper() -> Command {
     let mut command = Command::new("sleep");
-    command.arg("1000");
+    command.arg("1000").kill_on_drop(true);
     command
 }
 
@@ -265,8 +266,9 @@ rt_test! {
     async fn unix_builder_methods_reach_the_child() {
         use std::os::unix::fs::MetadataExt;
 
-        // A group of its own, led by the child: its pgid is its pid.
-        let mut child = sleeper().process_group(0).arg0("avx-renamed").spawn().unwrap();
+        // A group of its own, led by the child: its pgid is its pid. setpgid runs
+        // before exec, and spawn returns after the exec started.
+        let mut child = sleeper().process_group(0).spawn().unwrap();
         let pid = child.id().unwrap();
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
         let pgid: u32 = stat[stat.rfind(')').unwrap() + 1..]
@@ -275,11 +277,18 @@ rt_test! {
             .unwrap()
             .parse()
             .unwrap();
-        assert_eq!(pgid, pid);
-        // spawn returns after exec, so argv[0] is already the one we set.
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
-        assert!(cmdline.starts_with(b"avx-renamed\0"), "{cmdline:?}");
         child.kill().await.unwrap();
+        assert_eq!(pgid, pid);
+
+        // argv[0], read by the child itself (from outside, /proc may still show
+        // the pre-exec command line for a moment after spawn returns).
+        let output = Command::new("sh")
+            .arg0("avx-renamed")
+            .args(["-c", "cat /proc/$$/cmdline"])
+            .output()
+            .await
+            .unwrap();
+        assert!(output.stdout.starts_with(b"avx-renamed\0-c\0"), "{:?}", output.stdout);
 
         // uid/gid: our own ids, which any user may set.
         let me = std::fs::metadata("/proc/self").unwrap();
@@ -374,16 +383,16 @@ rt_test! {
 #[cfg(target_os = "linux")]
 rt_test! {
     async fn a_dropped_child_keeps_running_and_is_reaped_after_it_exits() {
-        let child = sleeper().spawn().unwrap();
+        let child = sleeper().kill_on_drop(false).spawn().unwrap();
         let pid = child.id().unwrap();
         drop(child);
         // Without kill_on_drop the process outlives its handle ...
-        assert!(is_running_child(pid));
+        let survived = is_running_child(pid);
         let killed = std::process::Command::new("kill")
             .args(["-KILL", &pid.to_string()])
             .status()
             .unwrap();
-        assert!(killed.success());
+        assert!(survived && killed.success());
         // ... and once it exits, the orphan queue reaps it: no zombie stays.
         eventually("the orphan is reaped", || !is_our_child(pid)).await;
     }
