@@ -1,7 +1,7 @@
 //! Signal delivery on avx's native backend, in a binary of its own: the handlers the
 //! tests install (SIGINT and SIGTERM among them) stay for the life of the process,
 //! and must neither leak into the main suite nor race with the other backend's.
-#![cfg(all(feature = "full"))]
+#![cfg(feature = "full")]
 
 const BACKEND: avx::runtime::Backend = avx::runtime::Backend::Native;
 
