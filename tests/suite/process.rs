@@ -93,6 +93,13 @@ rt_test! {
 rt_test! {
     async fn status_returns_the_exit_code_and_closes_piped_stdin() {
         assert_eq!(sh("exit 42").status().await.unwrap().code(), Some(42));
+        // The futures borrow nothing from the command and are Send: spawnable.
+        let mut command = sh("exit 5");
+        let status = avx::spawn(command.status());
+        let output = avx::spawn(command.output());
+        drop(command);
+        assert_eq!(status.await.unwrap().unwrap().code(), Some(5));
+        assert_eq!(output.await.unwrap().unwrap().status.code(), Some(5));
         // `cat` exits only once its stdin closes: `status` must not hold the pipe.
         let status = Command::new("cat")
             .stdin(Stdio::piped())
@@ -432,4 +439,14 @@ rt_test! {
         })
         .await;
     }
+}
+
+#[test]
+fn types_are_send_sync_and_unpin_as_in_tokio() {
+    fn assert_traits<T: Send + Sync + Unpin + std::fmt::Debug>() {}
+    assert_traits::<Command>();
+    assert_traits::<Child>();
+    assert_traits::<avx::process::ChildStdin>();
+    assert_traits::<avx::process::ChildStdout>();
+    assert_traits::<avx::process::ChildStderr>();
 }

@@ -225,3 +225,10 @@ fn signal_kinds_are_the_os_numbers() {
     assert_eq!(SignalKind::from(15), SignalKind::terminate());
     assert_eq!(i32::from(SignalKind::interrupt()), 2);
 }
+
+#[test]
+fn types_are_send_sync_and_unpin_as_in_tokio() {
+    fn assert_traits<T: Send + Sync + Unpin + std::fmt::Debug>() {}
+    assert_traits::<Signal>();
+    assert_traits::<SignalKind>();
+}
