@@ -32,6 +32,8 @@ pub(super) struct Reaper {
     child: Option<StdChild>,
     sigchld: Listener,
     kill_on_drop: bool,
+    /// The exit status was collected: nothing to kill or reap on drop.
+    reaped: bool,
 }
 
 impl Reaper {
@@ -40,6 +42,7 @@ impl Reaper {
             child: Some(child),
             sigchld,
             kill_on_drop,
+            reaped: false,
         }
     }
 
@@ -69,10 +72,7 @@ impl Reaper {
     /// The exit status, reaping the child, if it has exited.
     pub(super) fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
         let status = self.child().try_wait()?;
-        if status.is_some() {
-            // Nothing left to kill.
-            self.kill_on_drop = false;
-        }
+        self.reaped |= status.is_some();
         Ok(status)
     }
 
@@ -86,6 +86,9 @@ impl Reaper {
 
 impl Drop for Reaper {
     fn drop(&mut self) {
+        if self.reaped {
+            return;
+        }
         if self.kill_on_drop {
             let _ = self.kill();
         }
@@ -100,6 +103,7 @@ impl fmt::Debug for Reaper {
         f.debug_struct("Reaper")
             .field("pid", &self.child.as_ref().map(StdChild::id))
             .field("kill_on_drop", &self.kill_on_drop)
+            .field("reaped", &self.reaped)
             .finish_non_exhaustive()
     }
 }
