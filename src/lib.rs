@@ -48,8 +48,16 @@ pub mod io;
 
 #[cfg(feature = "sync")]
 mod loom;
+#[cfg(feature = "process")]
+pub mod process;
 #[cfg(feature = "rt")]
 pub mod runtime;
+#[cfg(feature = "signal")]
+pub mod signal;
+// `process` waits for SIGCHLD through the signal machinery, without making
+// `avx::signal` public.
+#[cfg(all(feature = "process", not(feature = "signal")))]
+mod signal;
 #[cfg(feature = "sync")]
 pub mod sync;
 #[cfg(feature = "rt")]

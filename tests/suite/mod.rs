@@ -87,6 +87,7 @@ mod io_write_ext;
 mod join_set;
 mod local_set;
 mod macros;
+mod process;
 mod rt;
 mod sync_barrier;
 mod sync_broadcast;
@@ -103,3 +104,5 @@ mod sync_watch;
 mod task;
 mod task_local;
 mod time;
+// signal.rs runs in binaries of its own (tests/signal_native.rs, tests/signal_tokio.rs):
+// the handlers it installs (SIGINT, SIGTERM among them) stay for the life of the process.

@@ -17,6 +17,8 @@
 //! | time | [`time::Sleep`], [`time::try_now`], `try_pause`/`try_resume`/`try_advance` | millisecond wheel; paused clock for tests |
 //! | budget | [`coop`] | a task's poll budget, spent by resources that may be always ready |
 //! | I/O | [`io::Registration`] | readiness for a raw fd; the facade owns the socket |
+//! | signals | [`signal::enable`], [`signal::receiver`], [`signal::take_pending`] | a process-wide handler records signals and wakes a self-pipe; the facade dispatches |
+//! | processes | [`process::set_nonblocking`] | the one `fcntl` a child's pipes need |
 //!
 //! A backend never sees the user's sockets or files: the facade asks it for readiness
 //! of a file descriptor and does the syscalls itself. That keeps a backend small
@@ -31,11 +33,12 @@
 //! task/       the task cell: state word, raw vtable, harness, JoinHandle, LocalSet
 //! scheduler/  current-thread and multi-thread work-stealing schedulers
 //! blocking/   the blocking pool
+//! signal/     the process-wide signal handler (sigaction) and its self-pipe
 //! runtime/    configuration, the driver that parks, thread-local context
 //! ```
 //!
-//! `unsafe` lives in `task/`, the queues in `scheduler/`, `sys/` and the timer's
-//! intrusive lists; every block names its invariant in a `SAFETY:` comment.
+//! `unsafe` lives in `task/`, the queues in `scheduler/`, `sys/`, the timer's
+//! intrusive lists and `signal/` (the handler and `sigaction`); every block names its invariant in a `SAFETY:` comment.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -47,8 +50,10 @@ pub(crate) mod loom;
 
 pub mod coop;
 pub mod io;
+pub mod process;
 pub mod runtime;
 pub(crate) mod scheduler;
+pub mod signal;
 pub(crate) mod sys;
 pub mod task;
 pub mod time;
