@@ -49,6 +49,7 @@ where
 /// # Panics
 ///
 /// On a current-thread runtime, with tokio's message.
+#[cfg(feature = "rt-multi-thread")]
 #[track_caller]
 pub fn block_in_place<F, R>(f: F) -> R
 where
