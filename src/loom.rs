@@ -51,6 +51,12 @@ pub(crate) mod sync {
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         }
+
+        pub(crate) fn into_inner(self) -> T {
+            self.0
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
     }
 }
 
