@@ -8,12 +8,17 @@
 //! core, as application code would.
 //!
 //! `cargo bench -p avx-benches --bench sync -- --warm-up-time 1 --measurement-time 3`
+//!
+//! On a shared, drifting machine criterion's one-contender-after-another runs can
+//! skew a ratio; `SYNC_AB=<rounds>` (optionally `SYNC_AB_FILTER=<part of a scenario
+//! name>`) runs the bench binary in alternating mode instead: the four contenders
+//! take turns, round by round, and it prints the medians and ratios.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use avx_benches::{Contender, Flavor, Rt};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 
 /// Messages per run of the channel scenarios.
 const MESSAGES: usize = 10_000;
@@ -214,7 +219,7 @@ macro_rules! scenarios {
         }
 
         /// Every scenario, by name, in report order.
-        pub(crate) const ALL: [(&str, super::Scenario); 9] = [
+        pub(crate) const ALL: super::Scenarios = [
             ("mpsc_bounded_1_producer", || Box::pin(mpsc_bounded(1))),
             ("mpsc_bounded_8_producers", || Box::pin(mpsc_bounded(8))),
             ("mpsc_unbounded_1_producer", || Box::pin(mpsc_unbounded(1))),
@@ -267,16 +272,33 @@ fn run(rt: &Rt, scenario: Scenario) {
     }
 }
 
-fn sync_benches(c: &mut Criterion) {
+/// Every scenario of one sync implementation, by name, in report order.
+type Scenarios = [(&'static str, Scenario); 9];
+
+/// One contender: its id, the runtime it runs on, and its scenarios.
+type SyncContender<'a> = (&'static str, &'a Rt, &'static Scenarios);
+
+/// The four contenders.
+fn contenders<'a>(native: &'a Rt, tokio: &'a Rt) -> [SyncContender<'a>; 4] {
+    [
+        ("avx-sync/native-rt", native, &avx_on_native::ALL),
+        ("tokio-sync/native-rt", native, &tokio_on_native::ALL),
+        ("avx-sync/tokio-rt", tokio, &avx_on_tokio::ALL),
+        ("tokio-sync/tokio-rt", tokio, &tokio_on_tokio::ALL),
+    ]
+}
+
+fn runtimes() -> (Rt, Rt) {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let native = Rt::new(Contender::AvxNative, Flavor::MultiThread(workers));
-    let tokio = Rt::new(Contender::Tokio, Flavor::MultiThread(workers));
-    let contenders = [
-        ("avx-sync/native-rt", &native, &avx_on_native::ALL),
-        ("tokio-sync/native-rt", &native, &tokio_on_native::ALL),
-        ("avx-sync/tokio-rt", &tokio, &avx_on_tokio::ALL),
-        ("tokio-sync/tokio-rt", &tokio, &tokio_on_tokio::ALL),
-    ];
+    (
+        Rt::new(Contender::AvxNative, Flavor::MultiThread(workers)),
+        Rt::new(Contender::Tokio, Flavor::MultiThread(workers)),
+    )
+}
+
+fn sync_benches(c: &mut Criterion) {
+    let (native, tokio) = runtimes();
+    let contenders = contenders(&native, &tokio);
     for (index, (scenario, _)) in avx_on_native::ALL.iter().enumerate() {
         let mut group = c.benchmark_group(*scenario);
         group.throughput(Throughput::Elements(elements(scenario)));
@@ -289,5 +311,65 @@ fn sync_benches(c: &mut Criterion) {
     }
 }
 
+/// `SYNC_AB=<rounds>`: instead of criterion, runs the four contenders of each
+/// scenario in alternation, round by round (so that a drifting, shared machine
+/// affects all alike), and prints the median run time and the avx/tokio ratios.
+fn alternating_report(rounds: usize, filter: Option<&str>) {
+    let (native, tokio) = runtimes();
+    let contenders = contenders(&native, &tokio);
+    println!(
+        "{:<28} {:>12} {:>12} {:>7} {:>12} {:>12} {:>7}",
+        "scenario (median µs)",
+        "avx/native",
+        "tokio/native",
+        "ratio",
+        "avx/tokio",
+        "tokio/tokio",
+        "ratio"
+    );
+    for (index, (scenario, _)) in avx_on_native::ALL.iter().enumerate() {
+        if filter.is_some_and(|f| !scenario.contains(f)) {
+            continue;
+        }
+        let mut samples = [const { Vec::new() }; 4];
+        for round in 0..=rounds {
+            for ((_, rt, all), samples) in contenders.iter().zip(samples.iter_mut()) {
+                let start = std::time::Instant::now();
+                run(rt, all[index].1);
+                // Round 0 warms up.
+                if round > 0 {
+                    samples.push(start.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+        }
+        let medians: Vec<f64> = samples
+            .iter_mut()
+            .map(|s| {
+                s.sort_by(f64::total_cmp);
+                s[s.len() / 2]
+            })
+            .collect();
+        println!(
+            "{:<28} {:>12.1} {:>12.1} {:>7.2} {:>12.1} {:>12.1} {:>7.2}",
+            scenario,
+            medians[0],
+            medians[1],
+            medians[0] / medians[1],
+            medians[2],
+            medians[3],
+            medians[2] / medians[3],
+        );
+    }
+}
+
 criterion_group!(benches, sync_benches);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(rounds) = std::env::var("SYNC_AB").ok().and_then(|r| r.parse().ok()) {
+        let filter = std::env::var("SYNC_AB_FILTER").ok();
+        alternating_report(rounds, filter.as_deref());
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
