@@ -37,7 +37,7 @@
 //! tokio's path, signature and documented behaviour. What it leaves out, and the
 //! few places it differs, are listed in `migration-guide.md`.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod backend;

@@ -20,18 +20,16 @@
 //! stored `Notify` permit) use one atomic word beside the list. Waking always happens
 //! after the lock is released.
 //!
+//! [`Mutex`] and [`RwLock`] keep their value in an `UnsafeCell` behind a gate of
+//! permits of the same fair semaphore (`gate::Gate`); theirs is the only `unsafe`
+//! code in `sync`, allowed module by module under the crate's
+//! `#![deny(unsafe_code)]`.
+//!
 //! # Differences from tokio
 //!
-//! The facade is `#![forbid(unsafe_code)]`, so a lock cannot hand out references into
-//! an `UnsafeCell`. [`Mutex`] and the write guards of [`RwLock`] therefore *own* the
-//! protected value while locked (it moves in and out), and read guards share it
-//! through an `Arc`. It follows that `Mutex<T>` and `RwLock<T>` need `T: Sized`, that
-//! `RwLock<T>` is `Send` only for `T: Send + Sync`, and that the guard projections
-//! (`MutexGuard::map`/`try_map`, `MappedMutexGuard`, `OwnedMappedMutexGuard`,
-//! `RwLockReadGuard::map`, `RwLockWriteGuard::map`/`downgrade_map`/`into_mapped`,
-//! `RwLockMappedWriteGuard`, and their owned forms) are not provided: a mapped guard
-//! would have to borrow from the value it owns. Everything else, including fairness,
-//! cancel safety and `Drop` behaviour, follows tokio.
+//! None in the API: every item has tokio's name, signature, bounds (`Send`/`Sync`
+//! included) and documented behaviour, including fairness, cancel safety, the
+//! mapped lock guards, `T: ?Sized` locks and what `Drop` does.
 
 mod park;
 mod rt;
@@ -45,12 +43,16 @@ pub mod watch;
 mod notify;
 pub use notify::Notify;
 
+mod gate;
 mod mutex;
-pub use mutex::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+pub use mutex::{
+    MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError,
+};
 
 mod rwlock;
 pub use rwlock::{
-    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
+    RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
 };
 
 mod barrier;

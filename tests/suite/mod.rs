@@ -91,6 +91,7 @@ mod process;
 mod rt;
 mod sync_barrier;
 mod sync_broadcast;
+mod sync_cross_runtime;
 mod sync_mpsc;
 mod sync_mutex;
 mod sync_notify;

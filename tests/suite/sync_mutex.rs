@@ -1,9 +1,15 @@
 //! `avx::sync::Mutex`: locking, FIFO hand-off, cancellation, owned and blocking
-//! variants, and what a panic while locked does.
+//! variants, mapped guards, unsized values, what a panic while locked does, and
+//! tokio's `Send`/`Sync` bounds (checked at compile time).
 
+use std::cell::Cell;
+use std::fmt::{Debug, Display};
+use std::rc::Rc;
 use std::sync::Arc;
 
-use avx::sync::{Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+use avx::sync::{
+    MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError,
+};
 
 use super::sync_util::Polled;
 
@@ -191,38 +197,135 @@ rt_test! {
     }
 }
 
-#[test]
-fn mutex_types_are_send_and_sync() {
-    fn send<T: Send>(_: &T) {}
-    fn sync<T: Sync>(_: &T) {}
-    let mutex = Arc::new(Mutex::new(0));
-    sync(&mutex);
-    send(&mutex.lock());
-    send(&Arc::clone(&mutex).lock_owned());
-    let guard = mutex.try_lock().unwrap();
-    send(&guard);
-    sync(&guard);
-}
-
-#[cfg(feature = "tokio")]
-#[test]
-fn mutex_across_a_native_and_a_tokio_runtime() {
-    use super::sync_util::runtime_on;
-    use avx::runtime::Backend;
-
-    let native = runtime_on(Backend::Native);
-    let tokio = runtime_on(Backend::Tokio);
-    let mutex = Arc::new(Mutex::new(0u32));
-    let add = |mutex: Arc<Mutex<u32>>| async move {
-        for _ in 0..200 {
-            let mut guard = mutex.lock().await;
-            avx::task::yield_now().await;
-            *guard += 1;
+rt_test! {
+    async fn map_and_try_map_keep_the_lock_until_the_mapped_guard_drops() {
+        #[derive(Debug, PartialEq)]
+        struct Config {
+            name: String,
+            ports: Vec<u16>,
         }
-    };
-    let on_tokio = tokio.spawn(add(Arc::clone(&mutex)));
-    let on_native = native.spawn(add(Arc::clone(&mutex)));
-    tokio.block_on(on_tokio).unwrap();
-    native.block_on(on_native).unwrap();
-    assert_eq!(*mutex.try_lock().unwrap(), 400);
+        let mutex = Mutex::new(Config { name: "a".into(), ports: vec![80] });
+        let guard = mutex.lock().await;
+        let guard = MutexGuard::try_map(guard, |c| c.ports.get_mut(3)).unwrap_err();
+        let mut ports: MappedMutexGuard<'_, Vec<u16>> = MutexGuard::map(guard, |c| &mut c.ports);
+        ports.push(443);
+        assert!(mutex.try_lock().is_err());
+        let mut first = MappedMutexGuard::map(ports, |p| &mut p[0]);
+        *first = 8080;
+        let first = MappedMutexGuard::try_map(first, |_| None::<&mut u8>).unwrap_err();
+        assert_eq!(format!("{first} {first:?}"), "8080 8080");
+        // A waiter queued behind the mapped guard gets the lock when it drops.
+        let mut waiter = Polled::new(mutex.lock());
+        waiter.pending();
+        drop(first);
+        assert!(waiter.is_woken());
+        let guard = waiter.ready();
+        assert_eq!(*guard, Config { name: "a".into(), ports: vec![8080, 443] });
+    }
 }
+
+rt_test! {
+    async fn owned_mapped_guards_are_static_and_unlock_on_drop() {
+        let mutex = Arc::new(Mutex::new((0u32, String::new())));
+        let guard = Arc::clone(&mutex).lock_owned().await;
+        let guard = OwnedMutexGuard::try_map(guard, |_| None::<&mut u8>).unwrap_err();
+        let text: OwnedMappedMutexGuard<(u32, String), String> =
+            OwnedMutexGuard::map(guard, |pair| &mut pair.1);
+        let text = OwnedMappedMutexGuard::try_map(text, |_| None::<&mut u8>).unwrap_err();
+        let text = OwnedMappedMutexGuard::map(text, |s| s);
+        let mut text = OwnedMappedMutexGuard::try_map(text, |s| Some(s)).unwrap();
+        text.push_str("moved");
+        let task = avx::spawn(async move {
+            let mut text = text;
+            text.push_str(" into a task");
+        });
+        task.await.unwrap();
+        assert_eq!(mutex.lock().await.1, "moved into a task");
+    }
+}
+
+rt_test! {
+    async fn unsized_values_through_box_and_arc() {
+        let boxed: Box<Mutex<dyn Debug + Send>> = Box::new(Mutex::new(vec![1, 2]));
+        assert_eq!(format!("{:?}", &*boxed.lock().await), "[1, 2]");
+        assert_eq!(format!("{boxed:?}"), "Mutex { data: [1, 2] }");
+
+        let shared: Arc<Mutex<[u8]>> = Arc::new(Mutex::new([1, 2, 3]));
+        Arc::clone(&shared).lock_owned().await[0] = 10;
+        let tail = MutexGuard::map(shared.lock().await, |bytes| &mut bytes[1..]);
+        assert_eq!(&*tail, &[2, 3]);
+        drop(tail);
+        let mut display: Box<Mutex<dyn Display + Send>> = Box::new(Mutex::new(5));
+        assert_eq!(display.get_mut().to_string(), "5");
+        assert_eq!(display.try_lock().unwrap().to_string(), "5");
+    }
+}
+
+rt_test! {
+    async fn lock_futures_are_send_and_sync() {
+        fn send_sync<T: Send + Sync>(_: &T) {}
+        let mutex = Arc::new(Mutex::new(0));
+        send_sync(&mutex.lock());
+        send_sync(&Arc::clone(&mutex).lock_owned());
+    }
+}
+
+/// Fails to compile if `$ty` implements the trait: with both impls below applying,
+/// the `_` cannot be inferred.
+macro_rules! assert_not_impl {
+    ($ty:ty: $($bound:tt)+) => {
+        const _: fn() = || {
+            trait AmbiguousIfImpl<A> {
+                fn some_item() {}
+            }
+            impl<T: ?Sized> AmbiguousIfImpl<()> for T {}
+            struct Invalid;
+            impl<T: ?Sized + $($bound)+> AmbiguousIfImpl<Invalid> for T {}
+            let _ = <$ty as AmbiguousIfImpl<_>>::some_item;
+        };
+    };
+}
+pub(crate) use assert_not_impl;
+
+/// Compile-time checks of tokio's bounds: `Mutex<T>` is `Send + Sync` for
+/// `T: Send`; the guards are `Send` for `T: Send` and `Sync` only for
+/// `T: Send + Sync`; the owned mapped guard asks both of `T` and `U`.
+#[allow(
+    dead_code,
+    reason = "compiled, not run: the check is that it type-checks"
+)]
+fn send_and_sync_bounds_are_tokios() {
+    fn send<T: ?Sized + Send>() {}
+    fn sync<T: ?Sized + Sync>() {}
+    fn unpin<T: ?Sized + Unpin>() {}
+    // `Cell` is `Send` but not `Sync`: a mutex makes it shareable.
+    send::<Mutex<Cell<u8>>>();
+    sync::<Mutex<Cell<u8>>>();
+    send::<Mutex<dyn Debug + Send>>();
+    sync::<Mutex<dyn Debug + Send>>();
+    send::<MutexGuard<'static, Cell<u8>>>();
+    send::<MappedMutexGuard<'static, Cell<u8>>>();
+    send::<OwnedMutexGuard<Cell<u8>>>();
+    send::<OwnedMappedMutexGuard<Cell<u8>, Cell<u8>>>();
+    sync::<MutexGuard<'static, u8>>();
+    sync::<MappedMutexGuard<'static, u8>>();
+    sync::<OwnedMutexGuard<u8>>();
+    sync::<OwnedMappedMutexGuard<u8, u8>>();
+    unpin::<MutexGuard<'static, u8>>();
+    unpin::<MappedMutexGuard<'static, u8>>();
+    unpin::<OwnedMutexGuard<u8>>();
+    unpin::<OwnedMappedMutexGuard<u8, u8>>();
+}
+
+assert_not_impl!(Mutex<Rc<u8>>: Send);
+assert_not_impl!(Mutex<Rc<u8>>: Sync);
+assert_not_impl!(MutexGuard<'static, Cell<u8>>: Sync);
+assert_not_impl!(MutexGuard<'static, Rc<u8>>: Send);
+assert_not_impl!(MappedMutexGuard<'static, Cell<u8>>: Sync);
+assert_not_impl!(MappedMutexGuard<'static, Rc<u8>>: Send);
+assert_not_impl!(OwnedMutexGuard<Cell<u8>>: Sync);
+assert_not_impl!(OwnedMutexGuard<Rc<u8>>: Send);
+assert_not_impl!(OwnedMappedMutexGuard<u8, Cell<u8>>: Sync);
+assert_not_impl!(OwnedMappedMutexGuard<Cell<u8>, u8>: Sync);
+assert_not_impl!(OwnedMappedMutexGuard<Rc<u8>, u8>: Send);
+assert_not_impl!(OwnedMappedMutexGuard<u8, Rc<u8>>: Send);

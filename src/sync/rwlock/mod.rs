@@ -1,43 +1,58 @@
 //! `RwLock`: a fair asynchronous reader-writer lock.
 //!
-//! # Fairness
+//! # How it works
 //!
-//! The lock is a [batch semaphore](super::batch_semaphore) with `max_readers`
-//! permits: a reader takes one, a writer takes all of them. The semaphore serves
-//! requests strictly in order, so a queued writer holds back the readers that come
-//! after it and is never starved.
+//! The value sits in an `UnsafeCell` behind a [`Gate`] of `max_readers` permits. A
+//! reader holds one permit, a writer all of them, so a write guard is never beside
+//! another guard and read guards are never beside a write guard: that is what makes
+//! a write guard's `&mut T` unique and a read guard's `&T` shared only with other
+//! readers. The gate's semaphore serves requests strictly in order, so a queued
+//! writer holds back the readers that come after it and is never starved.
 //!
-//! # How the value is held
-//!
-//! The facade has no `unsafe`, so readers cannot share a `&T` into an `UnsafeCell`.
-//! Instead `slot` holds the value either owned or in an `Arc`:
+//! # Guards
 //!
 //! ```text
-//!   Owned(T) ──first reader──▶ Shared(Arc<T>)   readers clone the Arc
-//!   Shared(Arc<T>) ──writer (all permits, so no reader left)──▶ Out   the writer
-//!       unwraps the Arc (it is unique) and owns T
-//!   Out ──write guard dropped──▶ Owned(T)     ──downgrade──▶ Shared(Arc<T>)
+//!   read ──▶ RwLockReadGuard ──map──▶ RwLockReadGuard<U>
+//!   write ─▶ RwLockWriteGuard ──map / into_mapped──▶ RwLockMappedWriteGuard ──map──▶ ...
+//!                  │  └──downgrade_map──▶ RwLockReadGuard<U>
+//!                  └──downgrade──▶ RwLockReadGuard       (gives back all permits but one)
 //! ```
 //!
-//! A read guard drops its `Arc` before it returns its permit, so the writer that
-//! gets all permits always finds the `Arc` unique. Costs: a read after a write
-//! allocates the `Arc` once. Differences from tokio (in the migration guide): `T`
-//! must be `Sized`, `RwLock<T>` is `Send` only if `T: Send + Sync`, and guards have
-//! no `map`/`try_map`/`downgrade_map`/`into_mapped` (a mapped guard would borrow from
-//! the value it owns).
+//! and the same with `Owned*` guards, which hold an `Arc` of the lock instead of a
+//! borrow. Guards of the whole value reach it through the lock; mapped guards (and
+//! every read guard, since `map` keeps the type) keep a pointer derived from the
+//! guarded value next to what they need to give their permits back. Mapping moves
+//! the permits from one guard to the next without releasing them.
+//!
+//! With `mutex`, the only place in the facade with `unsafe` code: dereferencing the
+//! cell and the guard pointers, moving an `Arc` out of a guard whose `Drop` must not
+//! run, and the `Send`/`Sync` impls (tokio's).
 
+#![allow(
+    unsafe_code,
+    reason = "a lock hands out references into an UnsafeCell that its permits guard"
+)]
+
+mod owned_read_guard;
+mod owned_write_guard;
+mod owned_write_guard_mapped;
 mod read_guard;
 mod write_guard;
+mod write_guard_mapped;
 
+use std::cell::UnsafeCell;
 use std::fmt;
 use std::sync::Arc;
 
 use super::TryLockError;
-use super::batch_semaphore::{Semaphore, TryAcquireError};
+use super::gate::Gate;
 use super::park;
-use crate::loom::sync::Mutex as Lock;
-pub use read_guard::{OwnedRwLockReadGuard, RwLockReadGuard};
-pub use write_guard::{OwnedRwLockWriteGuard, RwLockWriteGuard};
+pub use owned_read_guard::OwnedRwLockReadGuard;
+pub use owned_write_guard::OwnedRwLockWriteGuard;
+pub use owned_write_guard_mapped::OwnedRwLockMappedWriteGuard;
+pub use read_guard::RwLockReadGuard;
+pub use write_guard::RwLockWriteGuard;
+pub use write_guard_mapped::RwLockMappedWriteGuard;
 
 /// The most readers a lock can admit at once.
 #[cfg(not(all(loom, test)))]
@@ -45,46 +60,56 @@ const MAX_READS: u32 = u32::MAX >> 3;
 #[cfg(all(loom, test))]
 const MAX_READS: u32 = 10;
 
-/// Where the protected value is; see the module docs.
-enum Slot<T> {
-    Owned(T),
-    Shared(Arc<T>),
-    /// A write guard owns the value.
-    Out,
-}
-
 /// An asynchronous reader-writer lock: many readers or one writer at a time.
 ///
-/// Requests are served in the order they were made, so a waiting writer is not
-/// starved by a stream of readers. (It follows that a task holding a read guard that
-/// asks for a write guard and then another read guard deadlocks.)
+/// The lock is fair (write-preferring): requests are served in the order they were
+/// made, so a read lock is not granted while a write lock requested before it is
+/// waiting, and readers cannot starve a writer. It follows that a task holding a
+/// read guard that asks for a write guard and then another read guard deadlocks.
+///
+/// `T` may be unsized, reached through unsized coercion of a `Box<RwLock<T>>` or
+/// `Arc<RwLock<T>>`. The lock is `Send` when `T: Send`, and `Sync` when
+/// `T: Send + Sync`.
 ///
 /// ```
 /// use avx::sync::RwLock;
 ///
+/// # avx::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let lock = RwLock::new(5);
 /// {
-///     let a = lock.try_read().unwrap();
-///     let b = lock.try_read().unwrap();
+///     let a = lock.read().await;
+///     let b = lock.read().await;
 ///     assert_eq!(*a + *b, 10);
 ///     assert!(lock.try_write().is_err());
 /// }
-/// *lock.try_write().unwrap() += 1;
+/// *lock.write().await += 1;
 /// assert_eq!(lock.into_inner(), 6);
+/// # });
 /// ```
-pub struct RwLock<T> {
+pub struct RwLock<T: ?Sized> {
+    /// The gate's permit count: what a writer takes.
     max_readers: u32,
-    semaphore: Semaphore,
-    slot: Lock<Slot<T>>,
+    gate: Gate,
+    value: UnsafeCell<T>,
 }
 
-impl<T> RwLock<T> {
+// SAFETY: moving the lock moves the `T` in it: `T: Send`.
+unsafe impl<T: ?Sized + Send> Send for RwLock<T> {}
+// SAFETY: through `&RwLock` a writer gets `&mut T` (so `T` moves between threads:
+// `T: Send`) and readers on several threads get `&T` at once (`T: Sync`).
+unsafe impl<T: ?Sized + Send + Sync> Sync for RwLock<T> {}
+
+impl<T: ?Sized> RwLock<T> {
     /// Creates an unlocked lock holding `value`.
-    pub fn new(value: T) -> RwLock<T> {
+    #[track_caller]
+    pub fn new(value: T) -> RwLock<T>
+    where
+        T: Sized,
+    {
         RwLock {
             max_readers: MAX_READS,
-            semaphore: Semaphore::new(MAX_READS as usize),
-            slot: Lock::new(Slot::Owned(value)),
+            gate: Gate::new(MAX_READS),
+            value: UnsafeCell::new(value),
         }
     }
 
@@ -94,7 +119,10 @@ impl<T> RwLock<T> {
     ///
     /// Panics if `max_reads` is 0 or more than `u32::MAX >> 3`.
     #[track_caller]
-    pub fn with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
+    pub fn with_max_readers(value: T, max_reads: u32) -> RwLock<T>
+    where
+        T: Sized,
+    {
         assert_ne!(max_reads, 0, "a RwLock may not be created with 0 readers");
         assert!(
             max_reads <= MAX_READS,
@@ -102,8 +130,8 @@ impl<T> RwLock<T> {
         );
         RwLock {
             max_readers: max_reads,
-            semaphore: Semaphore::new(max_reads as usize),
-            slot: Lock::new(Slot::Owned(value)),
+            gate: Gate::new(max_reads),
+            value: UnsafeCell::new(value),
         }
     }
 
@@ -115,11 +143,14 @@ impl<T> RwLock<T> {
     /// static CONFIG: RwLock<u32> = RwLock::const_new(1);
     /// ```
     #[cfg(not(all(loom, test)))]
-    pub const fn const_new(value: T) -> RwLock<T> {
+    pub const fn const_new(value: T) -> RwLock<T>
+    where
+        T: Sized,
+    {
         RwLock {
             max_readers: MAX_READS,
-            semaphore: Semaphore::const_new(MAX_READS as usize),
-            slot: Lock::new(Slot::Owned(value)),
+            gate: Gate::const_new(MAX_READS),
+            value: UnsafeCell::new(value),
         }
     }
 
@@ -129,35 +160,41 @@ impl<T> RwLock<T> {
     ///
     /// Panics if `max_reads` is 0 or more than `u32::MAX >> 3`.
     #[cfg(not(all(loom, test)))]
-    pub const fn const_with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
-        assert!(max_reads != 0 && max_reads <= MAX_READS);
+    pub const fn const_with_max_readers(value: T, max_reads: u32) -> RwLock<T>
+    where
+        T: Sized,
+    {
+        assert!(max_reads != 0, "a RwLock may not be created with 0 readers");
+        assert!(max_reads <= MAX_READS);
         RwLock {
             max_readers: max_reads,
-            semaphore: Semaphore::const_new(max_reads as usize),
-            slot: Lock::new(Slot::Owned(value)),
+            gate: Gate::const_new(max_reads),
+            value: UnsafeCell::new(value),
         }
     }
 
     /// Locks for reading, waiting while a writer holds the lock or is queued ahead.
+    /// Other readers may hold it at the same time.
     ///
     /// # Cancel safety
     ///
     /// Locks are granted in the order they were requested; cancelling a call to
     /// `read` gives up its place in the queue.
     pub async fn read(&self) -> RwLockReadGuard<'_, T> {
-        self.acquire_read().await;
-        RwLockReadGuard::new(self, self.share())
+        self.gate.lock_shared().await;
+        RwLockReadGuard::new(&self.gate, self.value.get())
     }
 
-    /// As [`read`](RwLock::read), for a lock in an `Arc`.
+    /// As [`read`](RwLock::read), for a lock in an `Arc`: the guard keeps the lock
+    /// alive and is `'static`.
     ///
     /// # Cancel safety
     ///
     /// As [`read`](RwLock::read).
     pub async fn read_owned(self: Arc<Self>) -> OwnedRwLockReadGuard<T> {
-        self.acquire_read().await;
-        let value = self.share();
-        OwnedRwLockReadGuard::new(self, value)
+        self.gate.lock_shared().await;
+        let data = self.value.get();
+        OwnedRwLockReadGuard::new(self, data)
     }
 
     /// Locks for reading, blocking the current thread.
@@ -170,39 +207,41 @@ impl<T> RwLock<T> {
         park::block_on(self.read())
     }
 
-    /// Locks for reading if no writer holds the lock or is queued.
+    /// Locks for reading if no writer holds the lock or is queued for it.
     pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
-        self.try_acquire(1)?;
-        Ok(RwLockReadGuard::new(self, self.share()))
+        self.gate.try_lock_shared()?;
+        Ok(RwLockReadGuard::new(&self.gate, self.value.get()))
     }
 
     /// As [`try_read`](RwLock::try_read), for a lock in an `Arc`.
     pub fn try_read_owned(self: Arc<Self>) -> Result<OwnedRwLockReadGuard<T>, TryLockError> {
-        self.try_acquire(1)?;
-        let value = self.share();
-        Ok(OwnedRwLockReadGuard::new(self, value))
+        self.gate.try_lock_shared()?;
+        let data = self.value.get();
+        Ok(OwnedRwLockReadGuard::new(self, data))
     }
 
-    /// Locks for writing, waiting until no reader or writer holds the lock.
+    /// Locks for writing, waiting until no reader or writer holds the lock and the
+    /// requests queued before this one are served.
     ///
     /// # Cancel safety
     ///
     /// Locks are granted in the order they were requested; cancelling a call to
-    /// `write` gives up its place in the queue.
+    /// `write` gives up its place in the queue (and hands on the permits already
+    /// set aside for it).
     pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
-        self.acquire_write().await;
-        RwLockWriteGuard::new(self, self.take())
+        self.gate.lock_exclusive(self.max_readers).await;
+        RwLockWriteGuard::new(self)
     }
 
-    /// As [`write`](RwLock::write), for a lock in an `Arc`.
+    /// As [`write`](RwLock::write), for a lock in an `Arc`: the guard keeps the lock
+    /// alive and is `'static`.
     ///
     /// # Cancel safety
     ///
     /// As [`write`](RwLock::write).
     pub async fn write_owned(self: Arc<Self>) -> OwnedRwLockWriteGuard<T> {
-        self.acquire_write().await;
-        let value = self.take();
-        OwnedRwLockWriteGuard::new(self, value)
+        self.gate.lock_exclusive(self.max_readers).await;
+        OwnedRwLockWriteGuard::new(self)
     }
 
     /// Locks for writing, blocking the current thread.
@@ -215,131 +254,46 @@ impl<T> RwLock<T> {
         park::block_on(self.write())
     }
 
-    /// Locks for writing if the lock is free now.
+    /// Locks for writing if nobody holds the lock or is queued for it.
     pub fn try_write(&self) -> Result<RwLockWriteGuard<'_, T>, TryLockError> {
-        self.try_acquire(self.max_readers as usize)?;
-        Ok(RwLockWriteGuard::new(self, self.take()))
+        self.gate.try_lock_exclusive(self.max_readers)?;
+        Ok(RwLockWriteGuard::new(self))
     }
 
     /// As [`try_write`](RwLock::try_write), for a lock in an `Arc`.
     pub fn try_write_owned(self: Arc<Self>) -> Result<OwnedRwLockWriteGuard<T>, TryLockError> {
-        self.try_acquire(self.max_readers as usize)?;
-        let value = self.take();
-        Ok(OwnedRwLockWriteGuard::new(self, value))
+        self.gate.try_lock_exclusive(self.max_readers)?;
+        Ok(OwnedRwLockWriteGuard::new(self))
     }
 
-    /// A mutable reference to the value; `&mut self` rules out any guard.
-    ///
-    /// # Panics
-    ///
-    /// Panics if a guard of this lock was leaked (`mem::forget`).
+    /// A mutable reference to the value. No locking is needed: `&mut self` rules
+    /// out any guard.
     pub fn get_mut(&mut self) -> &mut T {
-        let slot = self.slot.get_mut();
-        if let Slot::Shared(_) = slot {
-            let Slot::Shared(shared) = std::mem::replace(slot, Slot::Out) else {
-                unreachable!("matched above");
-            };
-            *slot = Slot::Owned(Arc::try_unwrap(shared).ok().expect(LEAKED));
-        }
-        match slot {
-            Slot::Owned(value) => value,
-            _ => panic!("{LEAKED}"),
-        }
+        self.value.get_mut()
     }
 
     /// Consumes the lock and returns the value.
-    ///
-    /// # Panics
-    ///
-    /// As [`get_mut`](RwLock::get_mut).
-    pub fn into_inner(self) -> T {
-        match self.slot.into_inner() {
-            Slot::Owned(value) => value,
-            Slot::Shared(shared) => Arc::try_unwrap(shared).ok().expect(LEAKED),
-            Slot::Out => panic!("{LEAKED}"),
-        }
-    }
-
-    async fn acquire_read(&self) {
-        // Never fails: this semaphore is never closed.
-        let _ = self.semaphore.acquire(1).await;
-    }
-
-    async fn acquire_write(&self) {
-        let _ = self.semaphore.acquire(self.max_readers as usize).await;
-    }
-
-    fn try_acquire(&self, permits: usize) -> Result<(), TryLockError> {
-        match self.semaphore.try_acquire(permits) {
-            Ok(()) => Ok(()),
-            Err(TryAcquireError::NoPermits | TryAcquireError::Closed) => Err(TryLockError(())),
-        }
-    }
-
-    /// A shared handle to the value; the caller holds a read permit.
-    fn share(&self) -> Arc<T> {
-        let mut slot = self.slot.lock();
-        match &mut *slot {
-            Slot::Shared(shared) => Arc::clone(shared),
-            Slot::Owned(_) => {
-                let Slot::Owned(value) = std::mem::replace(&mut *slot, Slot::Out) else {
-                    unreachable!("matched above");
-                };
-                let shared = Arc::new(value);
-                *slot = Slot::Shared(Arc::clone(&shared));
-                shared
-            }
-            Slot::Out => unreachable!("a reader never runs beside a writer"),
-        }
-    }
-
-    /// The value itself; the caller holds every permit, so no reader is left.
-    fn take(&self) -> T {
-        match std::mem::replace(&mut *self.slot.lock(), Slot::Out) {
-            Slot::Owned(value) => value,
-            Slot::Shared(shared) => Arc::try_unwrap(shared)
-                .ok()
-                .expect("readers drop their share before their permit"),
-            Slot::Out => unreachable!("a writer never runs beside another"),
-        }
-    }
-
-    /// Puts the value back, as a write guard is dropped or downgraded.
-    fn restore(&self, value: T) {
-        *self.slot.lock() = Slot::Owned(value);
-    }
-
-    /// Turns a written value into a shared one for a downgraded guard.
-    fn restore_shared(&self, value: T) -> Arc<T> {
-        let shared = Arc::new(value);
-        *self.slot.lock() = Slot::Shared(Arc::clone(&shared));
-        shared
-    }
-
-    fn release_read(&self) {
-        self.semaphore.release(1);
-    }
-
-    fn release_write(&self) {
-        self.semaphore.release(self.max_readers as usize);
+    pub fn into_inner(self) -> T
+    where
+        T: Sized,
+    {
+        self.value.into_inner()
     }
 }
 
-const LEAKED: &str = "the value of this RwLock went with a leaked guard";
-
 impl<T> From<T> for RwLock<T> {
-    fn from(value: T) -> RwLock<T> {
+    fn from(value: T) -> Self {
         RwLock::new(value)
     }
 }
 
 impl<T: Default> Default for RwLock<T> {
-    fn default() -> RwLock<T> {
+    fn default() -> Self {
         RwLock::new(T::default())
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for RwLock<T> {
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("RwLock");
         match self.try_read() {
@@ -352,3 +306,6 @@ impl<T: fmt::Debug> fmt::Debug for RwLock<T> {
 
 #[cfg(all(test, not(loom)))]
 mod tests;
+
+#[cfg(all(loom, test))]
+mod loom_models;
