@@ -5,7 +5,9 @@
 pub(crate) use std::sync;
 
 #[cfg(loom)]
-pub(crate) use loom::{sync, thread};
+pub(crate) use loom::sync;
+#[cfg(all(loom, test))]
+pub(crate) use loom::thread;
 
 #[cfg(not(loom))]
 pub(crate) mod cell {

@@ -276,14 +276,24 @@ fn many_producers_one_consumer() {
 fn send_timeout_times_out_on_a_full_channel() {
     use super::error::SendTimeoutError;
     use std::time::Duration;
+    // The timeout is a runtime timer: run on a runtime with time enabled.
+    let rt = crate::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
     let (tx, mut rx) = channel(1);
     tx.try_send(1).unwrap();
-    let err = block_on(tx.send_timeout(2, Duration::from_millis(10))).unwrap_err();
+    let err = rt
+        .block_on(tx.send_timeout(2, Duration::from_millis(10)))
+        .unwrap_err();
     assert!(matches!(err, SendTimeoutError::Timeout(2)));
     assert_eq!(rx.try_recv(), Ok(1));
-    block_on(tx.send_timeout(3, Duration::from_secs(60))).unwrap();
+    rt.block_on(tx.send_timeout(3, Duration::from_secs(60)))
+        .unwrap();
     rx.close();
-    let err = block_on(tx.send_timeout(4, Duration::from_secs(60))).unwrap_err();
+    let err = rt
+        .block_on(tx.send_timeout(4, Duration::from_secs(60)))
+        .unwrap_err();
     assert!(matches!(err, SendTimeoutError::Closed(4)));
 }
 
