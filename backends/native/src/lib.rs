@@ -17,6 +17,7 @@
 //! | time | [`time::Sleep`], [`time::try_now`], `try_pause`/`try_resume`/`try_advance` | millisecond wheel; paused clock for tests |
 //! | budget | [`coop`] | a task's poll budget, spent by resources that may be always ready |
 //! | I/O | [`io::Registration`] | readiness for a raw fd; the facade owns the socket |
+//! | sockets | [`socket`] | the socket calls std lacks (unbound sockets, non-blocking connect, options) |
 //!
 //! A backend never sees the user's sockets or files: the facade asks it for readiness
 //! of a file descriptor and does the syscalls itself. That keeps a backend small
@@ -50,6 +51,8 @@ pub mod io;
 pub mod runtime;
 pub(crate) mod scheduler;
 pub(crate) mod sys;
+
+pub use sys::socket;
 pub mod task;
 pub mod time;
 
