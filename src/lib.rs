@@ -27,7 +27,7 @@
 //! # Feature flags
 //!
 //! tokio's names, so switching a `Cargo.toml` is mechanical: `rt`,
-//! `rt-multi-thread`, `time`, `sync`, `macros`, `test-util` and `full`; plus the
+//! `rt-multi-thread`, `time`, `sync`, `macros`, `net`, `test-util` and `full`; plus the
 //! backends, `native` (on by default) and `tokio`.
 //!
 //! # What avx does not do
@@ -45,6 +45,8 @@ pub mod io;
 
 #[cfg(feature = "sync")]
 mod loom;
+#[cfg(all(unix, feature = "net"))]
+pub mod net;
 #[cfg(feature = "rt")]
 pub mod runtime;
 #[cfg(feature = "sync")]
