@@ -76,6 +76,8 @@ mod coop;
 mod join_set;
 mod local_set;
 mod macros;
+mod net_tcp;
+mod net_util;
 mod rt;
 mod sync_barrier;
 mod sync_broadcast;
