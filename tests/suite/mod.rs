@@ -77,6 +77,8 @@ mod join_set;
 mod local_set;
 mod macros;
 mod net_tcp;
+mod net_udp;
+mod net_unix;
 mod net_util;
 mod rt;
 mod sync_barrier;
