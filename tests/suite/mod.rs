@@ -71,11 +71,13 @@ macro_rules! mt_test {
     };
 }
 
+mod async_fd;
 mod blocking;
 mod coop;
 mod join_set;
 mod local_set;
 mod macros;
+mod net_addr;
 mod net_tcp;
 mod net_udp;
 mod net_unix;
