@@ -78,6 +78,7 @@ mod join_set;
 mod local_set;
 mod macros;
 mod net_addr;
+mod net_faults;
 mod net_tcp;
 mod net_udp;
 mod net_unix;
