@@ -17,10 +17,16 @@ mod util;
 // The socket seam; net, process and signal build on it. `net` uses all of it;
 // without it some helpers go unused.
 #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
-#[cfg_attr(not(feature = "net"), allow(dead_code, reason = "all of it is used by net"))]
+#[cfg_attr(
+    not(feature = "net"),
+    allow(dead_code, reason = "all of it is used by net")
+)]
 pub(crate) mod poll_evented;
 #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
-#[cfg_attr(not(feature = "net"), allow(dead_code, reason = "all of it is used by net"))]
+#[cfg_attr(
+    not(feature = "net"),
+    allow(dead_code, reason = "all of it is used by net")
+)]
 pub(crate) mod registration;
 
 #[cfg(all(unix, feature = "net"))]

@@ -647,7 +647,7 @@ rt_test! {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             // Poll accept once (nothing pending), then drop it.
-            let mut accept = std::pin::pin!(listener.accept());
+            let mut accept = Box::pin(listener.accept());
             let polled = poll_fn(|cx| Poll::Ready(accept.as_mut().poll(cx))).await;
             assert!(polled.is_pending());
             drop(accept);
