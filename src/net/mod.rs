@@ -2,7 +2,8 @@
 //!
 //! * TCP: [`TcpListener`], [`TcpStream`] and [`TcpSocket`];
 //! * UDP: [`UdpSocket`];
-//! * Unix domain sockets: [`UnixListener`], [`UnixStream`] and [`UnixDatagram`];
+//! * Unix domain sockets: [`UnixListener`], [`UnixStream`], [`UnixDatagram`] and
+//!   [`UnixSocket`];
 //! * name resolution, on the blocking pool: [`lookup_host`] and [`ToSocketAddrs`].
 //!
 //! Each socket is a non-blocking std socket that avx owns and makes every syscall
@@ -13,7 +14,7 @@
 //! Differences from tokio: writes on stream sockets never raise `SIGPIPE`, also
 //! vectored ones (std's `writev` can; avx sends with `MSG_NOSIGNAL`); `TcpSocket`
 //! has no `FromRawFd` impl and `AsyncFd` offers no `unsafe fn register` (the
-//! facade has no `unsafe` code); `unix::pipe` and `UnixSocket` are not offered yet.
+//! facade has no `unsafe` code); `unix::pipe` is not offered yet.
 //! For descriptors avx does not wrap, use [`AsyncFd`](crate::io::unix::AsyncFd).
 
 mod addr;
@@ -31,6 +32,7 @@ pub use tcp::stream::TcpStream;
 pub use udp::UdpSocket;
 pub use unix::datagram::UnixDatagram;
 pub use unix::listener::UnixListener;
+pub use unix::socket::UnixSocket;
 pub use unix::stream::UnixStream;
 
 pub(crate) use addr::to_socket_addrs;

@@ -46,7 +46,10 @@ rt_test! {
 rt_test! {
     async fn abstract_addresses() {
         within(async {
-            let name = format!("\0avx-test-{}-{}", std::process::id(), crate::BACKEND.name());
+            // A TempDir's path is unique per test instance (each flavor runs the
+            // test in its own module, so a static counter here would not be).
+            let dir = TempDir::new("abstract");
+            let name = format!("\0{}", dir.path().display());
             let listener = UnixListener::bind(&name).unwrap();
             let local = listener.local_addr().unwrap();
             assert_eq!(local.as_abstract_name(), Some(&name.as_bytes()[1..]));
@@ -431,4 +434,48 @@ fn socket_addr_converts_to_and_from_std() {
     assert_eq!(format!("{addr:?}"), format!("{std_addr:?}"));
     let back: std::os::unix::net::SocketAddr = addr.clone().into();
     assert_eq!(back.as_pathname(), addr.as_pathname());
+}
+
+rt_test! {
+    async fn unix_socket_becomes_a_listener_a_stream_or_a_datagram_socket() {
+        use avx::net::UnixSocket;
+
+        within(async {
+            let dir = TempDir::new("unix-socket");
+            let path = dir.path().join("listener");
+            let socket = UnixSocket::new_stream().unwrap();
+            socket.bind(&path).unwrap();
+            let listener = socket.listen(16).unwrap();
+            assert_eq!(listener.local_addr().unwrap().as_pathname(), Some(path.as_path()));
+            let connect = UnixSocket::new_stream().unwrap().connect(&path);
+            let (client, accepted) = avx::join!(connect, listener.accept());
+            let (mut client, (mut server, _)) = (client.unwrap(), accepted.unwrap());
+            client.write_all(b"via socket").await.unwrap();
+            let mut buf = [0; 10];
+            server.read_exact(&mut buf).await.unwrap();
+            assert_eq!(&buf, b"via socket");
+
+            let dgram_path = dir.path().join("dgram");
+            let socket = UnixSocket::new_datagram().unwrap();
+            socket.bind(&dgram_path).unwrap();
+            let receiver = socket.datagram().unwrap();
+            let sender = UnixDatagram::unbound().unwrap();
+            sender.send_to(b"d", &dgram_path).await.unwrap();
+            let mut one = [0; 1];
+            assert_eq!(receiver.recv(&mut one).await.unwrap(), 1);
+
+            // Each kind refuses the other's conversions, with tokio's messages.
+            let err = UnixSocket::new_datagram().unwrap().listen(1).unwrap_err();
+            assert_eq!(err.to_string(), "listen cannot be called on a datagram socket");
+            let err = UnixSocket::new_datagram().unwrap().connect(&path).await.unwrap_err();
+            assert_eq!(err.to_string(), "connect cannot be called on a datagram socket");
+            let err = UnixSocket::new_stream().unwrap().datagram().unwrap_err();
+            assert_eq!(err.to_string(), "datagram cannot be called on a stream socket");
+            // Connecting to nothing fails like UnixStream::connect.
+            let missing = dir.path().join("missing");
+            let err = UnixSocket::new_stream().unwrap().connect(&missing).await.unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        })
+        .await;
+    }
 }

@@ -78,7 +78,7 @@ impl UnixDatagram {
     }
 
     #[track_caller]
-    fn new(socket: net::UnixDatagram) -> io::Result<UnixDatagram> {
+    pub(crate) fn new(socket: net::UnixDatagram) -> io::Result<UnixDatagram> {
         Ok(UnixDatagram {
             io: PollEvented::new(socket)?,
         })

@@ -53,7 +53,7 @@ impl UnixListener {
     }
 
     #[track_caller]
-    fn new(listener: net::UnixListener) -> io::Result<UnixListener> {
+    pub(crate) fn new(listener: net::UnixListener) -> io::Result<UnixListener> {
         Ok(UnixListener {
             io: PollEvented::new(listener)?,
         })

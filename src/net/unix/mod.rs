@@ -3,6 +3,7 @@
 
 pub(crate) mod datagram;
 pub(crate) mod listener;
+pub(crate) mod socket;
 mod socketaddr;
 mod split;
 mod split_owned;

@@ -51,7 +51,13 @@ impl UnixStream {
     pub async fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
         let socket = sys::new(Domain::Unix, Type::Stream)?;
         sys::connect_unix(socket.as_fd(), &socket_addr.0)?;
-        let stream = UnixStream::new(net::UnixStream::from(socket))?;
+        UnixStream::connected(net::UnixStream::from(socket)).await
+    }
+
+    /// Registers `stream`, on which a non-blocking connect has begun, and waits for
+    /// the connect to finish (writable), then reports its `SO_ERROR`.
+    pub(crate) async fn connected(stream: net::UnixStream) -> io::Result<UnixStream> {
+        let stream = UnixStream::new(stream)?;
         poll_fn(|cx| stream.io.registration().poll_write_ready(cx).map_ok(drop)).await?;
         if let Some(err) = stream.io.take_error()? {
             return Err(err);
