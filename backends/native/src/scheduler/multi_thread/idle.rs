@@ -167,7 +167,10 @@ mod tests {
         let idle = Idle::new(2);
         idle.transition_worker_to_parked(0, false);
         assert_eq!(idle.worker_to_notify(), Some(0));
-        assert!(!idle.unpark_worker_by_id(0), "already woken by the notification");
+        assert!(
+            !idle.unpark_worker_by_id(0),
+            "already woken by the notification"
+        );
         assert_eq!(idle.worker_to_notify(), None, "it counts as searching");
         assert!(idle.transition_worker_from_searching());
         idle.transition_worker_to_parked(0, false);
