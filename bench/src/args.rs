@@ -147,7 +147,11 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             _ if name.starts_with('-') => {
                 return Err(ArgError(format!("unknown option {name:?} (see --help)")));
             }
-            _ => return Err(ArgError(format!("unexpected argument {arg:?} (see --help)"))),
+            _ => {
+                return Err(ArgError(format!(
+                    "unexpected argument {arg:?} (see --help)"
+                )));
+            }
         }
         if inline.is_some() && matches!(name, "--quick" | "--json" | "--list") {
             return Err(ArgError(format!("{name} takes no value")));
@@ -170,7 +174,9 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
 
 fn parse_child(args: &[String]) -> Result<Command, ArgError> {
     let [contender, tasks] = args else {
-        return Err(ArgError(format!("{CHILD_FLAG} takes a contender and a task count")));
+        return Err(ArgError(format!(
+            "{CHILD_FLAG} takes a contender and a task count"
+        )));
     };
     let contender = Contender::from_id(contender)
         .ok_or_else(|| ArgError(format!("{CHILD_FLAG}: unknown contender {contender:?}")))?;
@@ -210,7 +216,13 @@ mod tests {
     #[test]
     fn every_option_in_both_spellings() {
         let o = options(&[
-            "--quick", "--json", "--filter", "mpsc", "--filter=oneshot", "--out", "/tmp/x",
+            "--quick",
+            "--json",
+            "--filter",
+            "mpsc",
+            "--filter=oneshot",
+            "--out",
+            "/tmp/x",
         ]);
         assert!(o.quick && o.json);
         assert_eq!(o.filters, ["mpsc", "oneshot"]);

@@ -382,8 +382,7 @@ impl Parser<'_> {
             .get(self.pos..self.pos + 4)
             .ok_or_else(|| self.error("four hex digits expected"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.error("hex digits expected"))?;
-        let value =
-            u32::from_str_radix(text, 16).map_err(|_| self.error("hex digits expected"))?;
+        let value = u32::from_str_radix(text, 16).map_err(|_| self.error("hex digits expected"))?;
         self.pos += 4;
         Ok(value)
     }
@@ -407,7 +406,10 @@ mod tests {
     fn nested_values_round_trip_in_order() {
         let value = Json::Obj(vec![
             ("z".into(), Json::Num(1.5)),
-            ("a".into(), Json::Arr(vec![Json::Null, Json::Bool(true), Json::Arr(vec![])])),
+            (
+                "a".into(),
+                Json::Arr(vec![Json::Null, Json::Bool(true), Json::Arr(vec![])]),
+            ),
             ("m".into(), Json::Obj(vec![])),
             ("tiny".into(), Json::Num(1e-9)),
             ("huge".into(), Json::Num(-3.0e20)),
@@ -435,8 +437,22 @@ mod tests {
     #[test]
     fn malformed_texts_are_refused() {
         for bad in [
-            "", "{", "[1,]", "{\"a\":1,}", "{a:1}", "01", "1.", "-", "1e", "\"\\x\"",
-            "\"tab\there\"", "\"\\ud800\"", "nul", "[1] 2", "'a'", "{\"a\" 1}",
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "{a:1}",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "\"\\x\"",
+            "\"tab\there\"",
+            "\"\\ud800\"",
+            "nul",
+            "[1] 2",
+            "'a'",
+            "{\"a\" 1}",
         ] {
             assert!(parse(bad).is_err(), "accepted {bad:?}");
         }

@@ -41,7 +41,7 @@ impl Plan {
     pub fn new(quick: bool, contenders: Vec<Contender>) -> Plan {
         Plan {
             quick,
-            rounds: if quick { 7 } else { 31 },
+            rounds: if quick { 11 } else { 31 },
             memory_rounds: if quick { 3 } else { 5 },
             contenders,
         }
@@ -103,7 +103,11 @@ pub fn run_case(case: &Case, plan: &Plan, progress: &mut Progress) -> Vec<Row> {
         .collect()
 }
 
+/// `values[metric][contender index][round]`.
 type Values = Vec<Vec<Vec<f64>>>;
+
+/// The floor's label and `values[metric][round]`.
+type FloorValues = (&'static str, Vec<Vec<f64>>);
 
 fn timed(
     workload: Workload,
@@ -112,7 +116,7 @@ fn timed(
     metrics: &[Metric],
     plan: &Plan,
     progress: &mut Progress,
-) -> (Values, Option<(&'static str, Vec<Vec<f64>>)>) {
+) -> (Values, Option<FloorValues>) {
     let runtimes: Vec<Rt> = plan
         .contenders
         .iter()

@@ -100,7 +100,9 @@ pub fn estimate_left(elapsed: Duration, done: usize, total: usize) -> Option<Dur
         return None;
     }
     let per_unit = elapsed.as_secs_f64() / done as f64;
-    Some(Duration::from_secs_f64(per_unit * total.saturating_sub(done) as f64))
+    Some(Duration::from_secs_f64(
+        per_unit * total.saturating_sub(done) as f64,
+    ))
 }
 
 /// `42s` or `3m07s`.

@@ -57,7 +57,10 @@ mod tests {
     #[test]
     fn odd_sample_has_its_middle_value_as_median() {
         let s = Summary::of(&[5.0, 1.0, 3.0, 4.0, 2.0]).unwrap();
-        assert_eq!((s.median, s.p25, s.p75, s.min, s.max), (3.0, 2.0, 4.0, 1.0, 5.0));
+        assert_eq!(
+            (s.median, s.p25, s.p75, s.min, s.max),
+            (3.0, 2.0, 4.0, 1.0, 5.0)
+        );
         assert_eq!(s.samples, 5);
     }
 

@@ -19,7 +19,7 @@
 use avx_benches::{Flavor, Run, Workload, workers};
 
 /// Operations per run are divided by this under `--quick`.
-pub const QUICK_DIVISOR: usize = 4;
+pub const QUICK_DIVISOR: usize = 3;
 
 /// One number a run yields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,7 +239,11 @@ mod tests {
     #[test]
     fn quick_mode_shrinks_every_case_but_keeps_it_nonempty() {
         for case in suite() {
-            assert!(case.ops(true) >= 1 && case.ops(true) < case.ops(false), "{}", case.id());
+            assert!(
+                case.ops(true) >= 1 && case.ops(true) < case.ops(false),
+                "{}",
+                case.id()
+            );
         }
     }
 

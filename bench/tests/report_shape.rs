@@ -18,7 +18,10 @@ fn out_dir(name: &str) -> PathBuf {
 }
 
 fn tool(args: &[&str]) -> Output {
-    Command::new(TOOL).args(args).output().expect("the tool runs")
+    Command::new(TOOL)
+        .args(args)
+        .output()
+        .expect("the tool runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -28,7 +31,14 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn quick_filtered_run_writes_json_markdown_and_svg_of_the_right_shape() {
     let dir = out_dir("shape");
-    let out = tool(&["--quick", "--filter", CHEAP, "--json", "--out", dir.to_str().unwrap()]);
+    let out = tool(&[
+        "--quick",
+        "--filter",
+        CHEAP,
+        "--json",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     // stdout is the JSON, the same as the file.
@@ -39,8 +49,15 @@ fn quick_filtered_run_writes_json_markdown_and_svg_of_the_right_shape() {
     assert_eq!(json.get("tool").and_then(Json::as_str), Some("avx-bench"));
     assert_eq!(json.get("mode").and_then(Json::as_str), Some("quick"));
     assert_eq!(json.get("spread").and_then(Json::as_str), Some("p25-p75"));
-    assert!(json.get("date").and_then(Json::as_str).is_some_and(|d| d.ends_with('Z')));
-    let cpus = json.get("machine").and_then(|m| m.get("cpus")).and_then(Json::as_f64);
+    assert!(
+        json.get("date")
+            .and_then(Json::as_str)
+            .is_some_and(|d| d.ends_with('Z'))
+    );
+    let cpus = json
+        .get("machine")
+        .and_then(|m| m.get("cpus"))
+        .and_then(Json::as_f64);
     assert!(cpus.is_some_and(|n| n >= 1.0));
     let contenders: Vec<&str> = json
         .get("contenders")
@@ -61,12 +78,20 @@ fn quick_filtered_run_writes_json_markdown_and_svg_of_the_right_shape() {
         let result = row.get("results").and_then(|r| r.get(contender)).unwrap();
         for key in ["median", "p25", "p75", "min", "max", "samples"] {
             let value = result.get(key).and_then(Json::as_f64);
-            assert!(value.is_some_and(|x| x > 0.0), "{contender}.{key}: {value:?}");
+            assert!(
+                value.is_some_and(|x| x > 0.0),
+                "{contender}.{key}: {value:?}"
+            );
         }
     }
     for key in ["avx-native/tokio", "avx-tokio/tokio"] {
         let ratio = row.get("ratios").and_then(|r| r.get(key)).unwrap();
-        assert!(ratio.get("value").and_then(Json::as_f64).is_some_and(|r| r > 0.0));
+        assert!(
+            ratio
+                .get("value")
+                .and_then(Json::as_f64)
+                .is_some_and(|r| r > 0.0)
+        );
         assert!(matches!(ratio.get("worse"), Some(Json::Bool(_))), "{key}");
         assert!(ratio.get("paired_p25").and_then(Json::as_f64).is_some());
         assert!(ratio.get("paired_p75").and_then(Json::as_f64).is_some());
@@ -77,7 +102,14 @@ fn quick_filtered_run_writes_json_markdown_and_svg_of_the_right_shape() {
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     let table: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(table.len(), 3, "{md}");
-    for column in ["workload", "tokio", "avx-tokio", "avx-native", "native/tokio", "avx-tokio/tokio"] {
+    for column in [
+        "workload",
+        "tokio",
+        "avx-tokio",
+        "avx-native",
+        "native/tokio",
+        "avx-tokio/tokio",
+    ] {
         assert!(table[0].contains(column), "{column}: {}", table[0]);
     }
     assert!(table[1].contains("---:"));
@@ -89,20 +121,31 @@ fn quick_filtered_run_writes_json_markdown_and_svg_of_the_right_shape() {
     let root = check_well_formed(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
     assert_eq!(root, "svg");
     assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
-    assert!(svg.matches("<rect ").count() >= 2 + 2, "background, legend, bars");
+    assert!(
+        svg.matches("<rect ").count() >= 2 + 2,
+        "background, legend, bars"
+    );
 }
 
 #[test]
 fn the_table_shows_only_the_chosen_contenders() {
     let dir = out_dir("table");
     let out = tool(&[
-        "--quick", "--filter", CHEAP, "--backend", "avx-native,tokio", "--out",
+        "--quick",
+        "--filter",
+        CHEAP,
+        "--backend",
+        "avx-native,tokio",
+        "--out",
         dir.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let header = stdout.lines().find(|l| l.starts_with("workload")).unwrap();
-    assert!(header.contains("native/tokio") && !header.contains("avx-tokio"), "{header}");
+    assert!(
+        header.contains("native/tokio") && !header.contains("avx-tokio"),
+        "{header}"
+    );
     assert!(stdout.lines().any(|l| l.starts_with(CHEAP)), "{stdout}");
     // Progress went to stderr.
     assert!(text(&out.stderr).contains("[1/1]"));
@@ -117,7 +160,11 @@ fn bad_arguments_exit_2_with_a_message() {
     ] {
         let out = tool(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(text(&out.stderr).contains(says), "{args:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(says),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
     let help = tool(&["--help"]);
     assert!(help.status.success() && text(&help.stdout).contains("--backend"));
@@ -172,7 +219,11 @@ fn check_well_formed(xml: &str) -> Result<String, String> {
         };
         let name_end = body.find(char::is_whitespace).unwrap_or(body.len());
         let name = &body[..name_end];
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_:".contains(c)) {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_:".contains(c))
+        {
             return Err(format!("a bad element name in <{tag}>"));
         }
         check_attributes(&body[name_end..]).map_err(|e| format!("<{name}>: {e}"))?;
@@ -200,11 +251,19 @@ fn check_attributes(mut rest: &str) -> Result<(), String> {
         }
         let eq = rest.find('=').ok_or("an attribute without '='")?;
         let name = &rest[..eq];
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_:".contains(c)) {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_:".contains(c))
+        {
             return Err(format!("a bad attribute name {name:?}"));
         }
         rest = &rest[eq + 1..];
-        let quote = rest.chars().next().filter(|&q| q == '"' || q == '\'').ok_or("an unquoted value")?;
+        let quote = rest
+            .chars()
+            .next()
+            .filter(|&q| q == '"' || q == '\'')
+            .ok_or("an unquoted value")?;
         let end = rest[1..].find(quote).ok_or("an unterminated value")? + 1;
         let value = &rest[1..end];
         if value.contains('<') {
@@ -242,7 +301,10 @@ fn check_text(text: &str) -> Result<(), String> {
 
 #[test]
 fn the_checker_refuses_malformed_xml() {
-    assert_eq!(check_well_formed("<svg a=\"1\"><g/><text>x &amp; y</text></svg>").unwrap(), "svg");
+    assert_eq!(
+        check_well_formed("<svg a=\"1\"><g/><text>x &amp; y</text></svg>").unwrap(),
+        "svg"
+    );
     for bad in [
         "<svg><g></svg>",
         "<svg></g>",

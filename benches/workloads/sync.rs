@@ -10,7 +10,8 @@ macro_rules! sync_workloads {
         }
 
         async fn mpsc_bounded(producers: usize, n: usize) {
-            let (tx, mut rx) = $krate::sync::mpsc::channel::<usize>($crate::workloads::MPSC_CAPACITY);
+            let (tx, mut rx) =
+                $krate::sync::mpsc::channel::<usize>($crate::workloads::MPSC_CAPACITY);
             for p in 0..producers {
                 let tx = tx.clone();
                 $krate::spawn(async move {

@@ -31,7 +31,10 @@ pub fn to_json(report: &Report) -> Json {
         ("format".into(), Json::Num(1.0)),
         ("date".into(), Json::str(&m.date)),
         ("command".into(), Json::str(&m.command)),
-        ("mode".into(), Json::str(if m.quick { "quick" } else { "full" })),
+        (
+            "mode".into(),
+            Json::str(if m.quick { "quick" } else { "full" }),
+        ),
         ("rounds".into(), Json::Num(m.rounds as f64)),
         ("spread".into(), Json::str(SPREAD)),
         ("seconds".into(), Json::Num(m.seconds)),
@@ -55,7 +58,13 @@ pub fn to_json(report: &Report) -> Json {
         ),
         (
             "rows".into(),
-            Json::Arr(report.rows.iter().map(|row| row_json(report, row)).collect()),
+            Json::Arr(
+                report
+                    .rows
+                    .iter()
+                    .map(|row| row_json(report, row))
+                    .collect(),
+            ),
         ),
     ])
 }
@@ -64,7 +73,12 @@ fn row_json(report: &Report, row: &Row) -> Json {
     let results = row
         .results
         .iter()
-        .map(|(c, s)| (c.id().to_owned(), s.as_ref().map_or(Json::Null, summary_json)))
+        .map(|(c, s)| {
+            (
+                c.id().to_owned(),
+                s.as_ref().map_or(Json::Null, summary_json),
+            )
+        })
         .collect();
     let ratios = report
         .ratio_contenders()
@@ -78,8 +92,14 @@ fn row_json(report: &Report, row: &Row) -> Json {
                         "paired_median".into(),
                         Json::num_or_null(r.paired.map(|p| p.median)),
                     ),
-                    ("paired_p25".into(), Json::num_or_null(r.paired.map(|p| p.p25))),
-                    ("paired_p75".into(), Json::num_or_null(r.paired.map(|p| p.p75))),
+                    (
+                        "paired_p25".into(),
+                        Json::num_or_null(r.paired.map(|p| p.p25)),
+                    ),
+                    (
+                        "paired_p75".into(),
+                        Json::num_or_null(r.paired.map(|p| p.p75)),
+                    ),
                 ])
             });
             (ratio_key(c), ratio)
@@ -152,12 +172,18 @@ mod tests {
             .and_then(|r| r.get("worse"));
         assert_eq!(worse, Some(&Json::Bool(true)));
         assert_eq!(
-            first.get("floor").and_then(|f| f.get("label")).and_then(Json::as_str),
+            first
+                .get("floor")
+                .and_then(|f| f.get("label"))
+                .and_then(Json::as_str),
             Some("std & co")
         );
         // A failed measurement is null, and so is its ratio.
         let failed = &rows[2];
-        assert_eq!(failed.get("results").and_then(|r| r.get("avx-tokio")), Some(&Json::Null));
+        assert_eq!(
+            failed.get("results").and_then(|r| r.get("avx-tokio")),
+            Some(&Json::Null)
+        );
         assert_eq!(
             failed.get("ratios").and_then(|r| r.get("avx-tokio/tokio")),
             Some(&Json::Null)

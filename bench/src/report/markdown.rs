@@ -21,7 +21,13 @@ pub fn render(report: &Report) -> String {
     out.push_str(&table_line(&heading));
     // Text columns align left, numbers right.
     let alignments: Vec<String> = (0..heading.len())
-        .map(|i| if i < 2 { "---".to_owned() } else { "---:".to_owned() })
+        .map(|i| {
+            if i < 2 {
+                "---".to_owned()
+            } else {
+                "---:".to_owned()
+            }
+        })
         .collect();
     out.push_str(&table_line(&alignments));
     for row in &rows {
@@ -55,7 +61,10 @@ fn markdown_ratio(ratio: Option<Ratio>) -> String {
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '#') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -83,11 +92,17 @@ mod tests {
         let table: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
         assert_eq!(table.len(), 2 + report.rows.len(), "{md}");
         let columns = table[0].matches(" | ").count();
-        assert!(table.iter().all(|l| l.matches(" | ").count() == columns), "{md}");
+        assert!(
+            table.iter().all(|l| l.matches(" | ").count() == columns),
+            "{md}"
+        );
         assert!(table[0].contains("native/tokio") && table[0].contains("avx-tokio/tokio"));
         assert!(table[1].starts_with("| --- | --- | ---: |"));
         assert!(md.contains("**1.20 !**"), "{md}");
-        assert!(md.contains("sync/fs\\_\\<read\\>&\"/current\\_thread"), "{md}");
+        assert!(
+            md.contains("sync/fs\\_\\<read\\>&\"/current\\_thread"),
+            "{md}"
+        );
         assert!(md.contains("![ratios to raw tokio](ratios.svg)"));
     }
 }

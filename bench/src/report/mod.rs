@@ -297,10 +297,19 @@ pub(crate) mod tests {
                 (Contender::AvxTokio, avx_tokio),
                 (Contender::AvxNative, native),
             ],
-            paired: vec![(Contender::AvxTokio, s(1.0)), (Contender::AvxNative, s(1.0))],
+            paired: vec![
+                (Contender::AvxTokio, s(1.0)),
+                (Contender::AvxNative, s(1.0)),
+            ],
             floor: None,
         };
-        let mut with_floor = row("fs_<read>&\"", Metric::TimePerOp, s(100.0), s(120.0), s(80.0));
+        let mut with_floor = row(
+            "fs_<read>&\"",
+            Metric::TimePerOp,
+            s(100.0),
+            s(120.0),
+            s(80.0),
+        );
         with_floor.floor = Some(Floor {
             label: "std & co",
             summary: s(50.0).unwrap(),
@@ -354,7 +363,10 @@ pub(crate) mod tests {
         assert!(!ratio.worse);
         assert_eq!(format_ratio(Some(ratio)), "1.00");
         report.rows[0].results[1].1.as_mut().unwrap().median = 100.6;
-        assert_eq!(format_ratio(report.rows[0].ratio(Contender::AvxTokio)), "1.01 !");
+        assert_eq!(
+            format_ratio(report.rows[0].ratio(Contender::AvxTokio)),
+            "1.01 !"
+        );
     }
 
     #[test]

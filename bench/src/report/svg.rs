@@ -58,10 +58,24 @@ pub fn render(report: &Report) -> String {
         r#"<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="white"/>"#
     )
     .unwrap();
-    text(&mut svg, 16.0, 26.0, "start", "font-size=\"18\" font-weight=\"bold\"", "avx-bench: each contender's median over raw tokio's");
+    text(
+        &mut svg,
+        16.0,
+        26.0,
+        "start",
+        "font-size=\"18\" font-weight=\"bold\"",
+        "avx-bench: each contender's median over raw tokio's",
+    );
     let machine = format!("{}; {}", report.meta.date, report.machine_line());
     text(&mut svg, 16.0, 46.0, "start", "fill=\"#444\"", &machine);
-    text(&mut svg, 16.0, 62.0, "start", "fill=\"#444\"", &report.run_line());
+    text(
+        &mut svg,
+        16.0,
+        62.0,
+        "start",
+        "fill=\"#444\"",
+        &report.run_line(),
+    );
 
     if contenders.is_empty() {
         text(
@@ -115,7 +129,14 @@ pub fn render(report: &Report) -> String {
             format!("1/{}", 1.0 / r)
         };
         text(&mut svg, gx, TOP - 10.0, "middle", "fill=\"#444\"", &label);
-        text(&mut svg, gx, bottom + 16.0, "middle", "fill=\"#444\"", &label);
+        text(
+            &mut svg,
+            gx,
+            bottom + 16.0,
+            "middle",
+            "fill=\"#444\"",
+            &label,
+        );
     }
 
     for (i, row) in report.rows.iter().enumerate() {
@@ -172,7 +193,14 @@ fn row_label(row: &Row) -> String {
 
 fn bar(svg: &mut String, scale: &Scale, row: &Row, contender: Contender, y: f64) {
     let Some(ratio) = row.ratio(contender) else {
-        text(svg, scale.x(1.0) + 4.0, y + BAR - 1.0, "start", "fill=\"#888\"", "n/a");
+        text(
+            svg,
+            scale.x(1.0) + 4.0,
+            y + BAR - 1.0,
+            "start",
+            "fill=\"#888\"",
+            "n/a",
+        );
         return;
     };
     let origin = scale.x(1.0);
@@ -207,9 +235,13 @@ fn bar(svg: &mut String, scale: &Scale, row: &Row, contender: Contender, y: f64)
         .unwrap();
     }
     // The label goes past the bar's far end, and past the whisker.
-    let reach = ratio
-        .paired
-        .map_or(end, |p| if end < origin { scale.x(p.p25).min(end) } else { scale.x(p.p75).max(end) });
+    let reach = ratio.paired.map_or(end, |p| {
+        if end < origin {
+            scale.x(p.p25).min(end)
+        } else {
+            scale.x(p.p75).max(end)
+        }
+    });
     let style = if ratio.worse {
         format!("fill=\"{WORSE}\" font-weight=\"bold\"")
     } else {

@@ -16,7 +16,11 @@ pub fn cells(
     if report.has_floor() {
         heading.push("floor".to_owned());
     }
-    heading.extend(ratio_contenders.iter().map(|&c| ratio_heading(c).to_owned()));
+    heading.extend(
+        ratio_contenders
+            .iter()
+            .map(|&c| ratio_heading(c).to_owned()),
+    );
     let rows = report
         .rows
         .iter()
@@ -56,7 +60,11 @@ pub fn legend(report: &Report) -> Vec<String> {
     let floors: Vec<String> = report
         .rows
         .iter()
-        .filter_map(|r| r.floor.as_ref().map(|f| format!("{}: {}", r.workload, f.label)))
+        .filter_map(|r| {
+            r.floor
+                .as_ref()
+                .map(|f| format!("{}: {}", r.workload, f.label))
+        })
         .collect();
     if !floors.is_empty() {
         lines.push(format!(
@@ -136,11 +144,16 @@ mod tests {
     #[test]
     fn every_row_has_every_column_and_marks_the_worse_ratio() {
         let text = render(&sample_report());
-        let header = text
-            .lines()
-            .find(|l| l.starts_with("workload"))
-            .unwrap();
-        for column in ["unit", "tokio", "avx-tokio", "avx-native", "floor", "native/tokio", "avx-tokio/tokio"] {
+        let header = text.lines().find(|l| l.starts_with("workload")).unwrap();
+        for column in [
+            "unit",
+            "tokio",
+            "avx-tokio",
+            "avx-native",
+            "floor",
+            "native/tokio",
+            "avx-tokio/tokio",
+        ] {
             assert!(header.contains(column), "{column} missing: {header}");
         }
         let fs = text.lines().find(|l| l.starts_with("sync/fs_")).unwrap();
