@@ -23,8 +23,8 @@
 //!    (`workloads/runtime.rs`, `timer.rs`, `sync.rs`, `fs.rs`; a new area is a new
 //!    file whose macro `workloads!` in `workloads/mod.rs` invokes).
 //! 3. An arm in the dispatcher in `workloads/mod.rs`. A workload that times
-//!    each operation (a request's latency) returns those times; the others return
-//!    [`Latencies::new`].
+//!    each operation (a request's latency) returns those times from its arm with
+//!    `return`; the others end the match and the run returns no times.
 //! 4. Optionally a blocking floor in [`floor_run`] (the same work with `std` on
 //!    plain threads), shown beside the contenders.
 //! 5. A line in the report's suite (`bench/src/suite.rs`), which picks the flavor,

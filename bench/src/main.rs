@@ -77,10 +77,7 @@ fn run(options: &Options, argv: &[String]) -> ExitCode {
     let report = Report {
         meta: Meta {
             date,
-            command: std::iter::once("avx-bench".to_owned())
-                .chain(argv.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(" "),
+            command: reproduce(argv),
             quick: options.quick,
             rounds: plan.rounds,
             contenders: plan.contenders.clone(),
@@ -117,6 +114,19 @@ fn run(options: &Options, argv: &[String]) -> ExitCode {
         markdown::CHART_FILE
     );
     ExitCode::SUCCESS
+}
+
+/// The command that reproduces this run from a clone of the repository.
+fn reproduce(argv: &[String]) -> String {
+    let mut command = "cargo run --release -p avx-bench".to_owned();
+    if !argv.is_empty() {
+        command.push_str(" --");
+        for arg in argv {
+            command.push(' ');
+            command.push_str(arg);
+        }
+    }
+    command
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), String> {

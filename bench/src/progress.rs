@@ -66,8 +66,9 @@ impl Progress {
             eprint!("\r\x1b[2K");
         }
         eprintln!(
-            "avx-bench: {} cases in {}",
+            "avx-bench: {} case{} in {}",
             self.cases,
+            if self.cases == 1 { "" } else { "s" },
             format_duration(self.started.elapsed())
         );
     }

@@ -129,6 +129,7 @@ macro_rules! workloads {
 
         /// Runs `workload` with `n` operations inside a spawned task, as an
         /// application's code would run; returns what it recorded per operation.
+        /// An arm whose workload records latencies returns them with `return`.
         pub(crate) async fn run(workload: Workload, n: usize) -> Latencies {
             let task = $krate::spawn(async move {
                 match workload {

@@ -12,7 +12,7 @@ pub fn render(report: &Report) -> String {
     let (heading, rows) = cells(report, markdown_ratio);
     let mut out = String::from("# avx-bench report\n\n");
     out.push_str(&format!(
-        "- date: {}\n- machine: {}\n- run: {}\n- command: `{}`\n\n",
+        "- date: {}\n- machine: {}\n- run: {}\n- reproduce: `{}`\n\n",
         escape(&report.meta.date),
         escape(&report.machine_line()),
         escape(&report.run_line()),
@@ -31,7 +31,18 @@ pub fn render(report: &Report) -> String {
         .collect();
     out.push_str(&table_line(&alignments));
     for row in &rows {
-        let escaped: Vec<String> = row.iter().map(|cell| escape_cell(cell)).collect();
+        let escaped: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if i == 0 {
+                    // The id as code: readable raw and rendered alike.
+                    format!("`{}`", cell.replace('`', "'").replace('|', "\\|"))
+                } else {
+                    escape_cell(cell)
+                }
+            })
+            .collect();
         out.push_str(&table_line(&escaped));
     }
     out.push('\n');
@@ -57,14 +68,12 @@ fn markdown_ratio(ratio: Option<Ratio>) -> String {
     }
 }
 
-/// Text with Markdown's inline specials escaped.
+/// Text with the Markdown specials that could change its meaning escaped (an
+/// underscore inside a word, a lone bracket and a `#` mid-line are plain text).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|' | '#'
-        ) {
+        if matches!(c, '\\' | '*' | '`' | '<' | '>' | '|') {
             out.push('\\');
         }
         out.push(c);
@@ -100,7 +109,7 @@ mod tests {
         assert!(table[1].starts_with("| --- | --- | ---: |"));
         assert!(md.contains("**1.20 !**"), "{md}");
         assert!(
-            md.contains("sync/fs\\_\\<read\\>&\"/current\\_thread"),
+            md.contains("| `sync/fs_<read>&\"/current_thread` |"),
             "{md}"
         );
         assert!(md.contains("![ratios to raw tokio](ratios.svg)"));

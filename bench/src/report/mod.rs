@@ -30,7 +30,7 @@ pub const SPREAD: &str = "p25-p75";
 pub struct Meta {
     /// When the run started, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub date: String,
-    /// The command line that made it.
+    /// The command that reproduces it (`cargo run --release -p avx-bench -- ...`).
     pub command: String,
     /// Whether it was a `--quick` run.
     pub quick: bool,
@@ -317,7 +317,7 @@ pub(crate) mod tests {
         Report {
             meta: Meta {
                 date: "2025-01-02T03:04:05Z".to_owned(),
-                command: "avx-bench --quick".to_owned(),
+                command: "cargo run --release -p avx-bench -- --quick".to_owned(),
                 quick: true,
                 rounds: 5,
                 contenders: Contender::ALL.to_vec(),

@@ -114,10 +114,11 @@ pub fn render(report: &Report) -> String {
         out.trim_end().to_owned()
     };
     let mut out = format!(
-        "avx-bench, {}\n{}\n{}\n\n",
+        "avx-bench, {}\n{}\n{}\nreproduce: {}\n\n",
         report.meta.date,
         report.machine_line(),
-        report.run_line()
+        report.run_line(),
+        report.meta.command
     );
     out.push_str(&line(&heading));
     out.push('\n');
