@@ -37,6 +37,8 @@
 //! A bench that builds its runtime without naming a backend follows
 //! `AVX_BACKEND`, so an unchanged bench binary runs on each in turn:
 //! `AVX_BACKEND=native cargo bench` then `AVX_BACKEND=tokio cargo bench`.
+//!
+//! The impls are for criterion 0.8, which needs Rust 1.86 (avx itself needs 1.85).
 
 use std::future::Future;
 
