@@ -40,6 +40,12 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+// Without `rt` only the runtime probes that `sync` uses are needed, and without a
+// backend not even those.
+#[cfg_attr(
+    any(not(feature = "rt"), not(any(feature = "native", feature = "tokio"))),
+    allow(dead_code, unreachable_pub)
+)]
 mod backend;
 
 #[cfg(feature = "fs")]
