@@ -1,8 +1,10 @@
-//! The A/B workloads, shared by the criterion benches and the `ab` report.
+//! The A/B workloads, shared by the `avx-bench` report and the criterion benches.
 //!
-//! Every workload is written once per API by the `workloads!` macro: once against
-//! `tokio::` (raw tokio) and once against `avx::` (which runs on either avx
-//! backend). So the three contenders run the same code:
+//! Every workload is written once per API by the `workloads!` macro (see
+//! [`workloads`]): once against `tokio::` (raw tokio) and once
+//! against `avx::` (which runs on either avx backend). So the three contenders run
+//! the same code, each with its own runtime *and* its own synchronisation
+//! primitives (`tokio::sync` for raw tokio, `avx::sync` for both avx contenders):
 //!
 //! | id           | runtime                          | API       |
 //! |--------------|----------------------------------|-----------|
@@ -10,18 +12,40 @@
 //! | `avx-tokio`  | avx over its tokio backend       | `avx::`   |
 //! | `avx-native` | avx's native backend             | `avx::`   |
 //!
-//! Synchronisation inside the workloads uses `Signal`, a minimal oneshot written
-//! here, so that no contender runs another's channel code.
+//! The runtime and timer workloads synchronise with [`Signal`], a minimal oneshot
+//! written here, so that they measure the scheduler and not a channel.
+//!
+//! # Adding a workload
+//!
+//! 1. A variant of [`Workload`], with its [`name`](Workload::name) and
+//!    [`area`](Workload::area).
+//! 2. Its body, written once with `$krate::` paths, in the area's macro
+//!    (`workloads/runtime.rs`, `timer.rs`, `sync.rs`, `fs.rs`; a new area is a new
+//!    file whose macro `workloads!` in `workloads/mod.rs` invokes).
+//! 3. An arm in the dispatcher in `workloads/mod.rs`. A workload that times
+//!    each operation (a request's latency) returns those times from its arm with
+//!    `return`; the others end the match and the run returns no times.
+//! 4. Optionally a blocking floor in [`floor_run`] (the same work with `std` on
+//!    plain threads), shown beside the contenders.
+//! 5. A line in the report's suite (`bench/src/suite.rs`), which picks the flavor,
+//!    the operations per run and the metrics shown.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
+mod fixture;
+mod signal;
+pub mod workloads;
+
+pub use fixture::{SMALL_FILE_BYTES, SMALL_FILE_COUNT, SmallFiles, small_files};
+pub use signal::Signal;
+pub use workloads::Workload;
+
+/// Per-operation times a workload recorded, when it records any.
+pub type Latencies = Vec<Duration>;
+
 /// Who runs a workload.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Contender {
     /// tokio itself.
     Tokio,
@@ -35,13 +59,18 @@ impl Contender {
     /// Every contender, in report order.
     pub const ALL: [Contender; 3] = [Contender::Tokio, Contender::AvxTokio, Contender::AvxNative];
 
-    /// The id used in reports and criterion function ids.
+    /// The id used in reports, on the command line and in criterion function ids.
     pub fn id(self) -> &'static str {
         match self {
             Contender::Tokio => "tokio",
             Contender::AvxTokio => "avx-tokio",
             Contender::AvxNative => "avx-native",
         }
+    }
+
+    /// The contender whose [`id`](Contender::id) is `id`.
+    pub fn from_id(id: &str) -> Option<Contender> {
+        Contender::ALL.into_iter().find(|c| c.id() == id)
     }
 }
 
@@ -58,6 +87,25 @@ pub enum Flavor {
     CurrentThread,
     /// A worker pool of the given size.
     MultiThread(usize),
+}
+
+impl Flavor {
+    /// `current_thread` or `multi_thread_N`.
+    pub fn name(self) -> String {
+        match self {
+            Flavor::CurrentThread => "current_thread".to_owned(),
+            Flavor::MultiThread(n) => format!("multi_thread_{n}"),
+        }
+    }
+}
+
+/// What one run of a workload measured.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// Wall time of the whole run, from `block_on`'s call to its return.
+    pub elapsed: Duration,
+    /// Per-operation times, for workloads that record them (else empty).
+    pub latencies: Latencies,
 }
 
 /// A runtime of one contender.
@@ -109,79 +157,53 @@ impl Rt {
         }
     }
 
-    /// Runs `workload` once with parameter `n`; returns the wall time.
+    /// Runs `workload` once with `n` operations; returns the wall time.
     pub fn run(&self, workload: Workload, n: usize) -> Duration {
+        self.measure(workload, n).elapsed
+    }
+
+    /// Runs `workload` once with `n` operations; returns the wall time and the
+    /// per-operation times the workload recorded.
+    pub fn measure(&self, workload: Workload, n: usize) -> Run {
         let start = Instant::now();
-        match self {
-            Rt::Tokio(rt) => rt.block_on(on_tokio::run(workload, n)),
-            Rt::Avx(rt) => rt.block_on(on_avx::run(workload, n)),
-        }
-        start.elapsed()
-    }
-}
-
-/// The runtime workloads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Workload {
-    /// Spawn `n` trivial tasks from a task, then join them all.
-    SpawnMany,
-    /// One task alone on its runtime yields `n` times.
-    YieldMany,
-    /// `n` pairs of tasks pass a message there and back.
-    PingPong,
-    /// Each of `n` tasks spawns the next; the last signals.
-    ChainedSpawn,
-    /// `n` times: create a sleep, poll it once (registers it), drop it (cancels).
-    TimerInsertCancel,
-    /// `n` tasks each sleep 1 to 10 ms; all are joined.
-    SleepsFiring,
-}
-
-impl Workload {
-    /// The scenario name used in reports and criterion group names.
-    pub fn name(self) -> &'static str {
-        match self {
-            Workload::SpawnMany => "spawn_many",
-            Workload::YieldMany => "yield_many",
-            Workload::PingPong => "ping_pong",
-            Workload::ChainedSpawn => "chained_spawn",
-            Workload::TimerInsertCancel => "timer_insert_cancel",
-            Workload::SleepsFiring => "sleeps_firing",
+        let latencies = match self {
+            Rt::Tokio(rt) => rt.block_on(workloads::on_tokio::run(workload, n)),
+            Rt::Avx(rt) => rt.block_on(workloads::on_avx::run(workload, n)),
+        };
+        Run {
+            elapsed: start.elapsed(),
+            latencies,
         }
     }
 }
 
-/// Registers a criterion group for `workload` on `flavor`: one function per
-/// contender, each timed per operation (`n` operations per run), so the report
-/// reads in time per operation.
-pub fn criterion_group_for(
-    c: &mut criterion::Criterion,
-    workload: Workload,
-    flavor: Flavor,
-    n: usize,
-    sample_size: Option<usize>,
-) {
-    let flavor_name = match flavor {
-        Flavor::CurrentThread => "current_thread".to_owned(),
-        Flavor::MultiThread(w) => format!("multi_thread_{w}"),
-    };
-    let mut group = c.benchmark_group(format!("{}/{flavor_name}", workload.name()));
-    if let Some(size) = sample_size {
-        group.sample_size(size);
+/// The blocking floor of `workload`, if it has one: the same work done with `std`
+/// on the calling thread, timed like a contender's run. It shows what the work
+/// itself costs, under every runtime's overhead; [`floor_label`] names it.
+pub fn floor_run(workload: Workload, n: usize) -> Option<Run> {
+    let start = Instant::now();
+    match workload {
+        Workload::FsReadSmall => {
+            let files = small_files();
+            for i in 0..n {
+                let bytes = std::fs::read(files.path(i)).expect("a fixture file reads");
+                std::hint::black_box(bytes);
+            }
+        }
+        _ => return None,
     }
-    for contender in Contender::ALL {
-        let rt = Rt::new(contender, flavor);
-        group.bench_function(contender.id(), |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    total += rt.run(workload, n);
-                }
-                total / u32::try_from(n).expect("operations per run fit in u32")
-            })
-        });
+    Some(Run {
+        elapsed: start.elapsed(),
+        latencies: Latencies::new(),
+    })
+}
+
+/// What [`floor_run`] does for `workload`, if it has a floor.
+pub fn floor_label(workload: Workload) -> Option<&'static str> {
+    match workload {
+        Workload::FsReadSmall => Some("std::fs::read, one thread"),
+        _ => None,
     }
-    group.finish();
 }
 
 /// The number of worker threads the multi-thread cases use: one per CPU.
@@ -222,164 +244,32 @@ pub fn parked_task_bytes(contender: Contender, n: usize) -> Option<f64> {
     Some(after.saturating_sub(before) as f64 / n as f64)
 }
 
-/// A one-shot signal: the smallest channel that works on every executor.
-#[derive(Debug)]
-pub struct Signal {
-    state: Mutex<(bool, Option<Waker>)>,
-}
-
-impl Signal {
-    /// An unset signal.
-    pub fn new() -> Arc<Signal> {
-        Arc::new(Signal {
-            state: Mutex::new((false, None)),
-        })
+/// Registers a criterion group for `workload` on `flavor`: one function per
+/// contender, each timed per operation (`n` operations per run), so the report
+/// reads in time per operation.
+#[cfg(feature = "criterion")]
+pub fn criterion_group_for(
+    c: &mut criterion::Criterion,
+    workload: Workload,
+    flavor: Flavor,
+    n: usize,
+    sample_size: Option<usize>,
+) {
+    let mut group = c.benchmark_group(format!("{}/{}", workload.name(), flavor.name()));
+    if let Some(size) = sample_size {
+        group.sample_size(size);
     }
-
-    /// Sets the signal and wakes its waiter.
-    pub fn set(&self) {
-        let waker = {
-            let mut state = self.state.lock().unwrap();
-            state.0 = true;
-            state.1.take()
-        };
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-
-    /// Waits for the signal.
-    pub fn wait(self: &Arc<Self>) -> impl Future<Output = ()> + Send + 'static {
-        SignalWait(self.clone())
-    }
-}
-
-struct SignalWait(Arc<Signal>);
-
-impl Future for SignalWait {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut state = self.0.state.lock().unwrap();
-        if state.0 {
-            return Poll::Ready(());
-        }
-        state.1 = Some(cx.waker().clone());
-        Poll::Pending
-    }
-}
-
-macro_rules! workloads {
-    ($krate:ident) => {
-        use std::hint::black_box;
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-
-        use $crate::{Signal, Workload};
-
-        pub(crate) async fn run(workload: Workload, n: usize) {
-            // Run inside a spawned task, as an application's code would be.
-            let task = $krate::spawn(async move {
-                match workload {
-                    Workload::SpawnMany => spawn_many(n).await,
-                    Workload::YieldMany => yield_many(n).await,
-                    Workload::PingPong => ping_pong(n).await,
-                    Workload::ChainedSpawn => chained_spawn(n).await,
-                    Workload::TimerInsertCancel => timer_insert_cancel(n).await,
-                    Workload::SleepsFiring => sleeps_firing(n).await,
+    for contender in Contender::ALL {
+        let rt = Rt::new(contender, flavor);
+        group.bench_function(contender.id(), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    total += rt.run(workload, n);
                 }
-            });
-            task.await.unwrap();
-        }
-
-        async fn spawn_many(n: usize) {
-            let mut handles = Vec::with_capacity(n);
-            for i in 0..n {
-                handles.push($krate::spawn(async move { black_box(i) }));
-            }
-            for handle in handles {
-                black_box(handle.await.unwrap());
-            }
-        }
-
-        async fn yield_many(n: usize) {
-            for _ in 0..n {
-                $krate::task::yield_now().await;
-            }
-        }
-
-        async fn ping_pong(n: usize) {
-            let remaining = Arc::new(AtomicUsize::new(n));
-            let done = Signal::new();
-            for _ in 0..n {
-                let remaining = remaining.clone();
-                let done = done.clone();
-                $krate::spawn(async move {
-                    let (ping, pong) = (Signal::new(), Signal::new());
-                    let (ping2, pong2) = (ping.clone(), pong.clone());
-                    $krate::spawn(async move {
-                        ping2.wait().await;
-                        pong2.set();
-                    });
-                    ping.set();
-                    pong.wait().await;
-                    if remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
-                        done.set();
-                    }
-                });
-            }
-            done.wait().await;
-        }
-
-        fn chain(left: usize, done: Arc<Signal>) {
-            if left == 0 {
-                done.set();
-            } else {
-                $krate::spawn(async move { chain(left - 1, done) });
-            }
-        }
-
-        async fn chained_spawn(n: usize) {
-            let done = Signal::new();
-            chain(n, done.clone());
-            done.wait().await;
-        }
-
-        async fn timer_insert_cancel(n: usize) {
-            use std::future::Future;
-            // One deadline for all, far enough never to fire: the work measured is
-            // the wheel insert on first poll and the removal on drop.
-            let deadline = $krate::time::Instant::now() + std::time::Duration::from_secs(3600);
-            std::future::poll_fn(|cx| {
-                for _ in 0..n {
-                    let mut sleep = std::pin::pin!($krate::time::sleep_until(deadline));
-                    black_box(sleep.as_mut().poll(cx).is_pending());
-                }
-                std::task::Poll::Ready(())
+                total / u32::try_from(n).expect("operations per run fit in u32")
             })
-            .await;
-        }
-
-        async fn sleeps_firing(n: usize) {
-            let handles: Vec<_> = (0..n)
-                .map(|i| {
-                    $krate::spawn(async move {
-                        let ms = 1 + (i % 10) as u64;
-                        $krate::time::sleep(std::time::Duration::from_millis(ms)).await;
-                    })
-                })
-                .collect();
-            for handle in handles {
-                handle.await.unwrap();
-            }
-        }
-    };
-}
-
-mod on_tokio {
-    workloads!(tokio);
-}
-
-mod on_avx {
-    workloads!(avx);
+        });
+    }
+    group.finish();
 }

@@ -48,6 +48,8 @@ pub mod io;
 
 #[cfg(feature = "sync")]
 mod loom;
+#[cfg(all(unix, feature = "net"))]
+pub mod net;
 #[cfg(feature = "process")]
 pub mod process;
 #[cfg(feature = "rt")]

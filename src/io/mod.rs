@@ -18,15 +18,25 @@ mod stdio;
 #[cfg(feature = "io-util")]
 mod util;
 
-// The socket seam; net, process and signal build on it.
+// The socket seam; net, process and signal build on it. `net` uses all of it;
+// without it some helpers go unused.
 #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
-#[allow(dead_code, reason = "its users (net, process, signal) land next")]
+#[cfg_attr(
+    not(feature = "net"),
+    allow(dead_code, reason = "all of it is used by net")
+)]
 pub(crate) mod poll_evented;
 #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
-#[allow(dead_code, reason = "its users (net, process, signal) land next")]
+#[cfg_attr(
+    not(feature = "net"),
+    allow(dead_code, reason = "all of it is used by net")
+)]
 pub(crate) mod registration;
 #[cfg(feature = "io-std")]
 pub use stdio::{Stderr, Stdin, Stdout, stderr, stdin, stdout};
+
+#[cfg(all(unix, feature = "net"))]
+pub mod unix;
 
 #[cfg(feature = "io-util")]
 pub use util::{

@@ -180,15 +180,96 @@ impl ReadyGuard<'_> {
         }
     }
 
-    /// Forgets only the states in `ready`.
+    /// Forgets only the states in `ready`; [`ReadyGuard::ready`] no longer reports
+    /// them.
     pub(crate) fn clear_ready_matching(&mut self, ready: Ready) {
         match self {
             ReadyGuard::Native {
                 registration,
                 event,
-            } => registration.clear_readiness(event.with_ready(ready)),
+            } => {
+                registration.clear_readiness(event.with_ready(ready));
+                *event = event.with_ready(event.ready() - ready);
+            }
             #[cfg(feature = "tokio")]
             ReadyGuard::Tokio(guard) => guard.clear_ready_matching(to_tokio_ready(ready)),
+        }
+    }
+
+    /// Lets go of the registration's borrow, keeping what a later
+    /// [`Registration::clear_detached`] needs; for a caller that must hand out
+    /// `&mut` access to the owner of the registration in between.
+    pub(crate) fn detach(self) -> DetachedReady {
+        match self {
+            ReadyGuard::Native { event, .. } => DetachedReady::Native(event),
+            #[cfg(feature = "tokio")]
+            ReadyGuard::Tokio(guard) => DetachedReady::Tokio(from_tokio(guard.ready())),
+        }
+    }
+}
+
+/// Readiness a [`ReadyGuard`] saw, without the guard's borrow.
+///
+/// On the native backend it keeps the event's tick, so a clear is exactly a guard's
+/// clear. tokio's guard keeps its tick private, so on the tokio backend a detached
+/// clear forgets whatever readiness is recorded *when it runs*: an event that
+/// arrived between the caller's `WouldBlock` and the clear is forgotten too.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum DetachedReady {
+    Native(avx_native::io::ReadyEvent),
+    #[cfg(feature = "tokio")]
+    Tokio(Ready),
+}
+
+impl DetachedReady {
+    /// What was seen ready.
+    pub(crate) fn ready(&self) -> Ready {
+        match self {
+            DetachedReady::Native(event) => event.ready(),
+            #[cfg(feature = "tokio")]
+            DetachedReady::Tokio(ready) => *ready,
+        }
+    }
+
+    /// The same readiness narrowed to `ready`.
+    pub(crate) fn with_ready(self, ready: Ready) -> DetachedReady {
+        match self {
+            DetachedReady::Native(event) => DetachedReady::Native(event.with_ready(ready)),
+            #[cfg(feature = "tokio")]
+            DetachedReady::Tokio(seen) => DetachedReady::Tokio(seen & ready),
+        }
+    }
+}
+
+impl Registration<'_> {
+    /// Forgets the readiness in `event`, which a guard of this registration saw.
+    pub(crate) fn clear_detached(self, event: DetachedReady) {
+        match (self.inner, event) {
+            (Inner::Native(r), DetachedReady::Native(event)) => r.clear_readiness(event),
+            #[cfg(feature = "tokio")]
+            (Inner::Tokio(r), DetachedReady::Tokio(ready)) => {
+                // `try_io` clears what is recorded for the interest when its
+                // closure reports `WouldBlock`; one direction at a time, so a
+                // read clear never touches write readiness.
+                for (seen, interest) in [
+                    (ready.is_readable(), ::tokio::io::Interest::READABLE),
+                    (ready.is_writable(), ::tokio::io::Interest::WRITABLE),
+                    (ready.is_error(), ::tokio::io::Interest::ERROR),
+                ] {
+                    if seen {
+                        let _ =
+                            r.try_io(interest, |_| Err::<(), _>(io::ErrorKind::WouldBlock.into()));
+                    }
+                }
+                #[cfg(any(target_os = "linux", target_os = "android"))]
+                if ready.is_priority() {
+                    let _ = r.try_io(::tokio::io::Interest::PRIORITY, |_| {
+                        Err::<(), _>(io::ErrorKind::WouldBlock.into())
+                    });
+                }
+            }
+            #[cfg(feature = "tokio")]
+            _ => unreachable!("a detached readiness is cleared on the registration it came from"),
         }
     }
 }

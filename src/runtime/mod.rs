@@ -11,6 +11,8 @@
 //! ```
 
 mod builder;
+#[cfg(feature = "criterion")]
+mod criterion;
 mod handle;
 mod native;
 #[cfg(feature = "tokio")]

@@ -774,7 +774,7 @@ mod tests {
         }
         drop(tx);
         for receiver in receivers {
-            assert_eq!(receiver.join().unwrap(), (0..50).sum());
+            assert_eq!(receiver.join().unwrap(), (0..50).sum::<u64>());
         }
     }
 }

@@ -71,6 +71,7 @@ macro_rules! mt_test {
     };
 }
 
+mod async_fd;
 mod blocking;
 mod coop;
 mod fs;
@@ -87,6 +88,12 @@ mod io_write_ext;
 mod join_set;
 mod local_set;
 mod macros;
+mod net_addr;
+mod net_faults;
+mod net_tcp;
+mod net_udp;
+mod net_unix;
+mod net_util;
 mod process;
 mod rt;
 mod sync_barrier;

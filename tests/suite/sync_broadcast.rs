@@ -47,7 +47,7 @@ mt_test! {
         }
         drop(tx);
         for task in tasks {
-            assert_eq!(task.await.unwrap(), (0..20).sum());
+            assert_eq!(task.await.unwrap(), (0..20).sum::<u64>());
         }
     }
 }

@@ -19,6 +19,7 @@
 //! | I/O | [`io::Registration`] | readiness for a raw fd; the facade owns the socket |
 //! | signals | [`signal::enable`], [`signal::receiver`], [`signal::take_pending`] | a process-wide handler records signals and wakes a self-pipe; the facade dispatches |
 //! | processes | [`process::set_nonblocking`] | the one `fcntl` a child's pipes need |
+//! | sockets | [`socket`] | the socket calls std lacks (unbound sockets, non-blocking connect, options) |
 //!
 //! A backend never sees the user's sockets or files: the facade asks it for readiness
 //! of a file descriptor and does the syscalls itself. That keeps a backend small
@@ -55,6 +56,8 @@ pub mod runtime;
 pub(crate) mod scheduler;
 pub mod signal;
 pub(crate) mod sys;
+
+pub use sys::socket;
 pub mod task;
 pub mod time;
 

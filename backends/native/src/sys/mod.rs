@@ -12,9 +12,15 @@
 //! | `Events::with_capacity(n)`, `Events::iter()` | the event buffer, read as `(token, Ready)` pairs |
 //! | `Waker::new(&selector, token)`, `wake()`, `reset()` | wakes a blocked `select` (eventfd; `EVFILT_USER`) |
 //!
+//! `socket` is the other half of this module: the socket calls the facade needs and
+//! std lacks, each a safe function over one syscall (re-exported as
+//! `avx_native::socket`).
+//!
 //! Tokens are plain `usize`s chosen by the reactor; this layer never interprets them.
 //! Readiness is translated to [`Ready`](crate::io::Ready) here, so the reactor never
 //! sees an OS flag.
+
+pub mod socket;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod epoll;

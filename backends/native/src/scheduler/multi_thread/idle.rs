@@ -160,6 +160,24 @@ mod tests {
     }
 
     #[test]
+    fn a_notified_worker_is_no_longer_a_sleeper_but_a_searcher() {
+        // A worker the driver woke with work of its own may have been picked by a
+        // notification too; `unpark_worker_by_id` says which, so it can take the
+        // searching role the notification counted and give it back later.
+        let idle = Idle::new(2);
+        idle.transition_worker_to_parked(0, false);
+        assert_eq!(idle.worker_to_notify(), Some(0));
+        assert!(
+            !idle.unpark_worker_by_id(0),
+            "already woken by the notification"
+        );
+        assert_eq!(idle.worker_to_notify(), None, "it counts as searching");
+        assert!(idle.transition_worker_from_searching());
+        idle.transition_worker_to_parked(0, false);
+        assert_eq!(idle.worker_to_notify(), Some(0), "notifications work again");
+    }
+
+    #[test]
     fn a_worker_woken_by_io_leaves_the_sleepers() {
         let idle = Idle::new(2);
         idle.transition_worker_to_parked(0, false);

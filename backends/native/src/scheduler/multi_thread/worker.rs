@@ -176,8 +176,11 @@ impl Core {
     /// Returns true if the worker should leave `park`.
     fn transition_from_parked(&mut self, handle: &Handle) -> bool {
         if self.has_local_work() {
-            // Woken by the driver with tasks of its own.
-            handle.shared.idle.unpark_worker_by_id(self.index);
+            // Woken by the driver with tasks of its own. If a notification also
+            // picked this worker, `worker_to_notify` counted it as searching: take
+            // that role, or the count stays raised and no sleeper is ever woken
+            // again.
+            self.is_searching = !handle.shared.idle.unpark_worker_by_id(self.index);
             return true;
         }
         if handle.shared.idle.is_parked(self.index) {
