@@ -106,7 +106,10 @@ impl DateCache {
     /// A cache holding the date of `now`.
     pub fn new(now: SystemTime) -> DateCache {
         let secs = unix_secs(now);
-        DateCache { secs, date: HttpDate::from_unix_secs(secs) }
+        DateCache {
+            secs,
+            date: HttpDate::from_unix_secs(secs),
+        }
     }
 
     /// Moves the cache to `now`; formats only if the second changed, and says whether
@@ -128,7 +131,8 @@ impl DateCache {
 }
 
 fn unix_secs(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs())
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 const WEEKDAYS: [&[u8; 3]; 7] = [b"Sun", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat"];
@@ -182,7 +186,10 @@ mod tests {
     #[test]
     fn before_the_epoch_is_the_epoch() {
         let before = UNIX_EPOCH - Duration::from_secs(10);
-        assert_eq!(HttpDate::from_system_time(before), HttpDate::from_unix_secs(0));
+        assert_eq!(
+            HttpDate::from_system_time(before),
+            HttpDate::from_unix_secs(0)
+        );
     }
 
     #[test]
@@ -193,6 +200,9 @@ mod tests {
         assert_eq!(cache.date().as_str(), "Sun, 06 Nov 1994 08:49:37 GMT");
         assert!(cache.update(start + Duration::from_millis(1500)));
         assert_eq!(cache.date().as_str(), "Sun, 06 Nov 1994 08:49:38 GMT");
-        assert_eq!(HeaderValue::from(*cache.date()), "Sun, 06 Nov 1994 08:49:38 GMT");
+        assert_eq!(
+            HeaderValue::from(*cache.date()),
+            "Sun, 06 Nov 1994 08:49:38 GMT"
+        );
     }
 }

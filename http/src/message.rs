@@ -28,7 +28,12 @@ pub struct RequestHead {
 impl RequestHead {
     /// An HTTP/1.1 head with no header fields.
     pub fn new(method: Method, uri: Uri) -> RequestHead {
-        RequestHead { method, uri, version: Version::Http11, headers: HeaderMap::new() }
+        RequestHead {
+            method,
+            uri,
+            version: Version::Http11,
+            headers: HeaderMap::new(),
+        }
     }
 }
 
@@ -48,7 +53,12 @@ pub struct ResponseHead {
 impl ResponseHead {
     /// An HTTP/1.1 head with the canonical reason and no header fields.
     pub fn new(status: StatusCode) -> ResponseHead {
-        ResponseHead { version: Version::Http11, status, reason: None, headers: HeaderMap::new() }
+        ResponseHead {
+            version: Version::Http11,
+            status,
+            reason: None,
+            headers: HeaderMap::new(),
+        }
     }
 }
 
@@ -189,7 +199,10 @@ impl<B> Request<B> {
 
     /// The same head with the body mapped by `f`.
     pub fn map<C>(self, f: impl FnOnce(B) -> C) -> Request<C> {
-        Request { head: self.head, body: f(self.body) }
+        Request {
+            head: self.head,
+            body: f(self.body),
+        }
     }
 }
 
@@ -265,6 +278,9 @@ impl<B> Response<B> {
 
     /// The same head with the body mapped by `f`.
     pub fn map<C>(self, f: impl FnOnce(B) -> C) -> Response<C> {
-        Response { head: self.head, body: f(self.body) }
+        Response {
+            head: self.head,
+            body: f(self.body),
+        }
     }
 }

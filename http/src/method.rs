@@ -121,7 +121,10 @@ impl Method {
 
     /// Whether the method is safe (RFC 9110 §9.2.1): GET, HEAD, OPTIONS, TRACE.
     pub fn is_safe(&self) -> bool {
-        matches!(self.0, Inner::Get | Inner::Head | Inner::Options | Inner::Trace)
+        matches!(
+            self.0,
+            Inner::Get | Inner::Head | Inner::Options | Inner::Trace
+        )
     }
 
     /// Whether a request with this method usually carries a body (POST, PUT, PATCH), so

@@ -77,8 +77,21 @@ fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
-            b'-' | b'.' | b'_' | b'~' | b'%' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*'
-                | b'+' | b',' | b';' | b'='
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'%'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
         )
 }
 
@@ -88,14 +101,24 @@ fn is_host_byte(b: u8) -> bool {
 fn check_authority(authority: &[u8]) -> Result<Option<usize>, InvalidUri> {
     let host_end = if authority.first() == Some(&b'[') {
         // IP-literal: `[` IPv6address / IPvFuture `]`.
-        let close = authority.iter().position(|&b| b == b']').ok_or(InvalidUri)?;
+        let close = authority
+            .iter()
+            .position(|&b| b == b']')
+            .ok_or(InvalidUri)?;
         let inner = &authority[1..close];
-        if inner.is_empty() || !inner.iter().all(|&b| b.is_ascii_hexdigit() || b == b':' || is_host_byte(b)) {
+        if inner.is_empty()
+            || !inner
+                .iter()
+                .all(|&b| b.is_ascii_hexdigit() || b == b':' || is_host_byte(b))
+        {
             return Err(InvalidUri);
         }
         close + 1
     } else {
-        authority.iter().position(|&b| !is_host_byte(b)).unwrap_or(authority.len())
+        authority
+            .iter()
+            .position(|&b| !is_host_byte(b))
+            .unwrap_or(authority.len())
     };
     match authority.get(host_end) {
         None => Ok(None),
@@ -113,7 +136,9 @@ fn parse_port(port: &[u8]) -> Option<u16> {
     if port.is_empty() || port.len() > 5 || !port.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    port.iter().try_fold(0u16, |n, &d| n.checked_mul(10)?.checked_add(u16::from(d - b'0')))
+    port.iter().try_fold(0u16, |n, &d| {
+        n.checked_mul(10)?.checked_add(u16::from(d - b'0'))
+    })
 }
 
 /// Checks a `Host` field value: `host[:port]`, possibly empty (RFC 9110 §7.2).
@@ -167,7 +192,9 @@ impl Uri {
             uri.path_start = len;
             return Ok(uri);
         }
-        let scheme_end = b.iter().position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')));
+        let scheme_end = b
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')));
         if let Some(end) = scheme_end {
             if end > 0 && b[0].is_ascii_alphabetic() && b[end..].starts_with(b"://") {
                 let start = end + 3;
@@ -226,7 +253,8 @@ impl Uri {
     /// `host[:port]` of an absolute or authority target.
     pub fn authority(&self) -> Option<&str> {
         let (start, end) = self.authority;
-        matches!(self.form, TargetForm::Absolute | TargetForm::Authority).then(|| self.slice(start, end))
+        matches!(self.form, TargetForm::Absolute | TargetForm::Authority)
+            .then(|| self.slice(start, end))
     }
 
     /// The host of an absolute or authority target, brackets kept for IPv6
@@ -358,16 +386,86 @@ mod tests {
         use TargetForm::*;
         let table: &[Row] = &[
             ("/", Origin, None, None, None, None, "/", None, "/"),
-            ("/a/b?c=d&e", Origin, None, None, None, None, "/a/b", Some("c=d&e"), "/a/b?c=d&e"),
+            (
+                "/a/b?c=d&e",
+                Origin,
+                None,
+                None,
+                None,
+                None,
+                "/a/b",
+                Some("c=d&e"),
+                "/a/b?c=d&e",
+            ),
             ("/?", Origin, None, None, None, None, "/", Some(""), "/?"),
             ("//x", Origin, None, None, None, None, "//x", None, "//x"),
             ("*", Asterisk, None, None, None, None, "*", None, "*"),
-            ("example.com:443", Authority, None, Some("example.com:443"), Some("example.com"), Some(443), "", None, "example.com:443"),
-            ("[::1]:8080", Authority, None, Some("[::1]:8080"), Some("[::1]"), Some(8080), "", None, "[::1]:8080"),
-            ("http://a", Absolute, Some("http"), Some("a"), Some("a"), None, "/", None, "/"),
-            ("https://a:1/p?q", Absolute, Some("https"), Some("a:1"), Some("a"), Some(1), "/p", Some("q"), "/p?q"),
-            ("http://a?q", Absolute, Some("http"), Some("a"), Some("a"), None, "/", Some("q"), "/?q"),
-            ("http://[::1]/", Absolute, Some("http"), Some("[::1]"), Some("[::1]"), None, "/", None, "/"),
+            (
+                "example.com:443",
+                Authority,
+                None,
+                Some("example.com:443"),
+                Some("example.com"),
+                Some(443),
+                "",
+                None,
+                "example.com:443",
+            ),
+            (
+                "[::1]:8080",
+                Authority,
+                None,
+                Some("[::1]:8080"),
+                Some("[::1]"),
+                Some(8080),
+                "",
+                None,
+                "[::1]:8080",
+            ),
+            (
+                "http://a",
+                Absolute,
+                Some("http"),
+                Some("a"),
+                Some("a"),
+                None,
+                "/",
+                None,
+                "/",
+            ),
+            (
+                "https://a:1/p?q",
+                Absolute,
+                Some("https"),
+                Some("a:1"),
+                Some("a"),
+                Some(1),
+                "/p",
+                Some("q"),
+                "/p?q",
+            ),
+            (
+                "http://a?q",
+                Absolute,
+                Some("http"),
+                Some("a"),
+                Some("a"),
+                None,
+                "/",
+                Some("q"),
+                "/?q",
+            ),
+            (
+                "http://[::1]/",
+                Absolute,
+                Some("http"),
+                Some("[::1]"),
+                Some("[::1]"),
+                None,
+                "/",
+                None,
+                "/",
+            ),
         ];
         for &(target, form, scheme, authority, host, port, path, query, pq) in table {
             let uri = Uri::from_static(target);
@@ -386,9 +484,24 @@ mod tests {
     #[test]
     fn invalid_targets() {
         for bad in [
-            "", " /", "/a b", "/\x7f", "/\u{e9}", "example.com", "example.com:", ":80",
-            "example.com:65536", "example.com:8x", "user@host:80", "http://", "http:///p",
-            "http://user@host/", "http://ho st/", "http://[::1/", "a:b:c", "**",
+            "",
+            " /",
+            "/a b",
+            "/\x7f",
+            "/\u{e9}",
+            "example.com",
+            "example.com:",
+            ":80",
+            "example.com:65536",
+            "example.com:8x",
+            "user@host:80",
+            "http://",
+            "http:///p",
+            "http://user@host/",
+            "http://ho st/",
+            "http://[::1/",
+            "a:b:c",
+            "**",
         ] {
             assert_eq!(bad.parse::<Uri>(), Err(InvalidUri), "{bad:?}");
         }
@@ -396,7 +509,15 @@ mod tests {
 
     #[test]
     fn host_values() {
-        for good in ["", "a", "a:1", "[::1]", "[::1]:443", "xn--bcher-kva.example", "10.0.0.1:65535"] {
+        for good in [
+            "",
+            "a",
+            "a:1",
+            "[::1]",
+            "[::1]:443",
+            "xn--bcher-kva.example",
+            "10.0.0.1:65535",
+        ] {
             assert!(is_valid_host(good.as_bytes()), "{good:?}");
         }
         for bad in ["a b", "a:", "a:99999", "u@a", "[::1", "a/b", "a:1:2"] {

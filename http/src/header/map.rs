@@ -36,7 +36,9 @@ impl HeaderMap {
 
     /// An empty map with room for `capacity` fields.
     pub fn with_capacity(capacity: usize) -> HeaderMap {
-        HeaderMap { entries: Vec::with_capacity(capacity) }
+        HeaderMap {
+            entries: Vec::with_capacity(capacity),
+        }
     }
 
     /// How many fields it holds (a repeated name counts once per field).
@@ -57,12 +59,18 @@ impl HeaderMap {
     /// The first value of the field `name`.
     pub fn get<K: AsRef<[u8]>>(&self, name: K) -> Option<&HeaderValue> {
         let name = name.as_ref();
-        self.entries.iter().find(|(n, _)| n.is(name)).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(n, _)| n.is(name))
+            .map(|(_, v)| v)
     }
 
     /// Every value of the field `name`, in order.
     pub fn get_all<K: AsRef<[u8]>>(&self, name: K) -> GetAll<'_, K> {
-        GetAll { entries: self.entries.iter(), name }
+        GetAll {
+            entries: self.entries.iter(),
+            name,
+        }
     }
 
     /// Whether a field `name` is present.
@@ -103,7 +111,9 @@ impl HeaderMap {
 
     /// The fields in order.
     pub fn iter(&self) -> Iter<'_> {
-        Iter { entries: self.entries.iter() }
+        Iter {
+            entries: self.entries.iter(),
+        }
     }
 }
 
@@ -174,7 +184,9 @@ impl IntoIterator for HeaderMap {
     type IntoIter = IntoIter;
 
     fn into_iter(self) -> IntoIter {
-        IntoIter { entries: self.entries.into_iter() }
+        IntoIter {
+            entries: self.entries.into_iter(),
+        }
     }
 }
 
@@ -189,7 +201,9 @@ impl<'a> IntoIterator for &'a HeaderMap {
 
 impl FromIterator<(HeaderName, HeaderValue)> for HeaderMap {
     fn from_iter<I: IntoIterator<Item = (HeaderName, HeaderValue)>>(iter: I) -> HeaderMap {
-        HeaderMap { entries: iter.into_iter().collect() }
+        HeaderMap {
+            entries: iter.into_iter().collect(),
+        }
     }
 }
 
@@ -212,7 +226,10 @@ mod tests {
     }
 
     fn pairs(headers: &HeaderMap) -> Vec<(&str, &str)> {
-        headers.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap())).collect()
+        headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
+            .collect()
     }
 
     #[test]
@@ -223,7 +240,10 @@ mod tests {
         let all: Vec<_> = headers.get_all(&header::ACCEPT).collect();
         assert_eq!(all, ["x", "y"]);
         assert!(!headers.contains_key("accep"));
-        assert_eq!(pairs(&headers), [("Host", "a"), ("Accept", "x"), ("accept", "y")]);
+        assert_eq!(
+            pairs(&headers),
+            [("Host", "a"), ("Accept", "x"), ("accept", "y")]
+        );
     }
 
     #[test]
@@ -232,7 +252,11 @@ mod tests {
         let old = headers.insert(HeaderName::from_static("a"), HeaderValue::from_static("9"));
         assert_eq!(old.unwrap(), "1");
         assert_eq!(pairs(&headers), [("a", "9"), ("b", "2"), ("c", "4")]);
-        assert!(headers.insert(HeaderName::from_static("d"), HeaderValue::from_static("5")).is_none());
+        assert!(
+            headers
+                .insert(HeaderName::from_static("d"), HeaderValue::from_static("5"))
+                .is_none()
+        );
         assert_eq!(headers.len(), 4);
     }
 

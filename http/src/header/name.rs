@@ -196,7 +196,11 @@ mod tests {
     #[test]
     fn invalid_names() {
         for bad in [&b""[..], b"a b", b"a:b", b"a\r", b"\xff", b"host ", b"(x)"] {
-            assert_eq!(HeaderName::from_bytes(bad), Err(InvalidHeaderName), "{bad:?}");
+            assert_eq!(
+                HeaderName::from_bytes(bad),
+                Err(InvalidHeaderName),
+                "{bad:?}"
+            );
             assert!(HeaderName::from_shared(Bytes::copy_from_slice(bad)).is_err());
         }
         assert!("a b".parse::<HeaderName>().is_err());

@@ -185,8 +185,19 @@ mod tests {
 
     #[test]
     fn control_bytes_are_rejected() {
-        for bad in [&b"a\rb"[..], b"a\nb", b"a\0b", b"\x01", b"\x7f", b"\x1b[31m"] {
-            assert_eq!(HeaderValue::from_bytes(bad), Err(InvalidHeaderValue), "{bad:?}");
+        for bad in [
+            &b"a\rb"[..],
+            b"a\nb",
+            b"a\0b",
+            b"\x01",
+            b"\x7f",
+            b"\x1b[31m",
+        ] {
+            assert_eq!(
+                HeaderValue::from_bytes(bad),
+                Err(InvalidHeaderValue),
+                "{bad:?}"
+            );
             assert!(HeaderValue::from_shared(Bytes::copy_from_slice(bad)).is_err());
         }
     }

@@ -218,9 +218,7 @@ impl fmt::Display for EncodeError {
             EncodeError::ContentLengthMismatch => "Content-Length differs from the body size",
             EncodeError::InvalidTransferEncoding => "Transfer-Encoding cannot be used here",
             EncodeError::MissingHost => "HTTP/1.1 request without Host",
-            EncodeError::UnknownLengthInHttp10Request => {
-                "HTTP/1.0 request body of unknown length"
-            }
+            EncodeError::UnknownLengthInHttp10Request => "HTTP/1.0 request body of unknown length",
             EncodeError::BodyTooLong => "more body bytes than Content-Length",
             EncodeError::BodyTooShort => "fewer body bytes than Content-Length",
             EncodeError::BodyFinished => "write after the end of the body",

@@ -148,7 +148,11 @@ impl HeadScanner {
     /// Scans on from where the last call stopped. `Ok(Some(len))` when the head is
     /// complete: it is `buf[..len]`, and the spans describe it. `Ok(None)` when more
     /// bytes are needed. After an error the scanner must be reset before reuse.
-    pub(crate) fn scan(&mut self, buf: &[u8], limits: &ScanLimits) -> Result<Option<usize>, ParseError> {
+    pub(crate) fn scan(
+        &mut self,
+        buf: &[u8],
+        limits: &ScanLimits,
+    ) -> Result<Option<usize>, ParseError> {
         if self.pos > buf.len() {
             self.reset();
         }
@@ -170,10 +174,19 @@ impl HeadScanner {
     }
 
     #[inline]
-    fn step(&mut self, buf: &[u8], pos: &mut usize, limits: &ScanLimits) -> Result<Option<usize>, ParseError> {
+    fn step(
+        &mut self,
+        buf: &[u8],
+        pos: &mut usize,
+        limits: &ScanLimits,
+    ) -> Result<Option<usize>, ParseError> {
         loop {
             let Some(&b) = buf.get(*pos) else {
-                return Ok(if self.phase == Phase::Done { Some(*pos) } else { None });
+                return Ok(if self.phase == Phase::Done {
+                    Some(*pos)
+                } else {
+                    None
+                });
             };
             match self.phase {
                 Phase::Leading => match b {
@@ -201,7 +214,9 @@ impl HeadScanner {
                         at += 1;
                     }
                     *pos = at;
-                    let Some(&b) = buf.get(at) else { return Ok(None) };
+                    let Some(&b) = buf.get(at) else {
+                        return Ok(None);
+                    };
                     if b != b' ' {
                         return Err(ParseError::InvalidMethod);
                     }
@@ -216,7 +231,9 @@ impl HeadScanner {
                     if at - self.mark > limits.max_uri {
                         return Err(ParseError::UriTooLong);
                     }
-                    let Some(&b) = buf.get(at) else { return Ok(None) };
+                    let Some(&b) = buf.get(at) else {
+                        return Ok(None);
+                    };
                     if b != b' ' || at == self.mark {
                         return Err(ParseError::InvalidTarget);
                     }
@@ -231,25 +248,43 @@ impl HeadScanner {
                     if *pos == self.mark && buf.len() - *pos >= 9 {
                         let line = &buf[*pos..*pos + 9];
                         let end = if request { b'\r' } else { b' ' };
-                        if line[8] == end && (&line[..8] == b"HTTP/1.1" || &line[..8] == b"HTTP/1.0") {
-                            self.version = if line[7] == b'1' { Version::Http11 } else { Version::Http10 };
+                        if line[8] == end
+                            && (&line[..8] == b"HTTP/1.1" || &line[..8] == b"HTTP/1.0")
+                        {
+                            self.version = if line[7] == b'1' {
+                                Version::Http11
+                            } else {
+                                Version::Http10
+                            };
                             *pos += 9;
                             self.mark = *pos;
-                            self.phase = if request { Phase::StartLf } else { Phase::Status };
+                            self.phase = if request {
+                                Phase::StartLf
+                            } else {
+                                Phase::Status
+                            };
                             continue;
                         }
                     }
                     const TEMPLATE: &[u8; 8] = b"HTTP/0.0";
                     while *pos - self.mark < 8 {
-                        let Some(&b) = buf.get(*pos) else { return Ok(None) };
+                        let Some(&b) = buf.get(*pos) else {
+                            return Ok(None);
+                        };
                         let expected = TEMPLATE[*pos - self.mark];
-                        let ok = if expected == b'0' { b.is_ascii_digit() } else { b == expected };
+                        let ok = if expected == b'0' {
+                            b.is_ascii_digit()
+                        } else {
+                            b == expected
+                        };
                         if !ok {
                             return Err(ParseError::InvalidVersion);
                         }
                         *pos += 1;
                     }
-                    let Some(&b) = buf.get(*pos) else { return Ok(None) };
+                    let Some(&b) = buf.get(*pos) else {
+                        return Ok(None);
+                    };
                     match (request, b) {
                         (true, b'\r') => self.phase = Phase::StartLf,
                         (true, b'\n') => return Err(ParseError::BareLf),
@@ -296,7 +331,9 @@ impl HeadScanner {
                 Phase::Reason => {
                     let at = value_end(buf, *pos);
                     *pos = at;
-                    let Some(&b) = buf.get(at) else { return Ok(None) };
+                    let Some(&b) = buf.get(at) else {
+                        return Ok(None);
+                    };
                     match b {
                         b'\r' => {
                             self.reason = (self.mark, at);
@@ -333,7 +370,9 @@ impl HeadScanner {
                         at += 1;
                     }
                     *pos = at;
-                    let Some(&b) = buf.get(at) else { return Ok(None) };
+                    let Some(&b) = buf.get(at) else {
+                        return Ok(None);
+                    };
                     match b {
                         b':' => {
                             self.name = (self.mark, at);
@@ -360,11 +399,14 @@ impl HeadScanner {
                 Phase::Value => {
                     let at = value_end(buf, *pos);
                     *pos = at;
-                    let Some(&b) = buf.get(at) else { return Ok(None) };
+                    let Some(&b) = buf.get(at) else {
+                        return Ok(None);
+                    };
                     match b {
                         b'\r' => {
                             let mut end = at;
-                            while end > self.mark && (buf[end - 1] == b' ' || buf[end - 1] == b'\t') {
+                            while end > self.mark && (buf[end - 1] == b' ' || buf[end - 1] == b'\t')
+                            {
                                 end -= 1;
                             }
                             self.value_end = end;
@@ -382,7 +424,10 @@ impl HeadScanner {
                     if self.fields.len() >= limits.max_headers {
                         return Err(ParseError::TooManyHeaders);
                     }
-                    self.fields.push(FieldSpan { name: self.name, value: (self.mark, self.value_end) });
+                    self.fields.push(FieldSpan {
+                        name: self.name,
+                        value: (self.mark, self.value_end),
+                    });
                     *pos += 1;
                     self.phase = Phase::LineStart;
                 }

@@ -29,7 +29,9 @@ fn lanes_from_del(x: u64) -> u64 {
 
 #[inline(always)]
 fn word(buf: &[u8], at: usize) -> Option<u64> {
-    buf.get(at..)?.first_chunk::<8>().map(|w| u64::from_le_bytes(*w))
+    buf.get(at..)?
+        .first_chunk::<8>()
+        .map(|w| u64::from_le_bytes(*w))
 }
 
 /// The index of the first byte at or after `at` that may not be in a request target
@@ -74,22 +76,6 @@ pub(crate) fn value_end(buf: &[u8], mut at: usize) -> usize {
     }
 }
 
-/// The index of the first LF at or after `at`, or `buf.len()`.
-#[inline]
-pub(crate) fn find_lf(buf: &[u8], mut at: usize) -> usize {
-    while let Some(x) = word(buf, at) {
-        let marks = lanes_equal(x, b'\n');
-        if marks != 0 {
-            return at + (marks.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    while at < buf.len() && buf[at] != b'\n' {
-        at += 1;
-    }
-    at
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,14 +84,15 @@ mod tests {
     #[test]
     fn agrees_with_byte_loops() {
         let target_ref = |buf: &[u8], at: usize| {
-            (at..buf.len()).find(|&i| !(0x21..=0x7e).contains(&buf[i])).unwrap_or(buf.len())
+            (at..buf.len())
+                .find(|&i| !(0x21..=0x7e).contains(&buf[i]))
+                .unwrap_or(buf.len())
         };
         let value_ref = |buf: &[u8], at: usize| {
             (at..buf.len())
                 .find(|&i| !crate::header::is_value_byte(buf[i]))
                 .unwrap_or(buf.len())
         };
-        let lf_ref = |buf: &[u8], at: usize| (at..buf.len()).find(|&i| buf[i] == b'\n').unwrap_or(buf.len());
         for len in 0..20 {
             for stop in 0..len {
                 for byte in 0..=255u8 {
@@ -122,7 +109,6 @@ mod tests {
                     for at in [0, stop.min(3)] {
                         assert_eq!(target_end(&buf, at), target_ref(&buf, at), "{buf:?} {at}");
                         assert_eq!(value_end(&buf, at), value_ref(&buf, at), "{buf:?} {at}");
-                        assert_eq!(find_lf(&buf, at), lf_ref(&buf, at), "{buf:?} {at}");
                     }
                 }
             }
