@@ -5,7 +5,7 @@
 //! * a **sans-I/O core** ([`http1`]): parsers, body decoders and encoders that turn
 //!   bytes into typed messages and back, with no runtime, socket or clock in them, so
 //!   they are tested byte by byte and fuzzed;
-//! * a thin **async layer** on `avx` (the `server` module) that drives the core over a
+//! * a thin **async layer** on `avx` ([`server`]) that drives the core over a
 //!   connection.
 //!
 //! The message types ([`Request`], [`Response`], [`RequestHead`], [`HeaderMap`],
@@ -33,6 +33,7 @@
 
 pub mod header;
 pub mod http1;
+pub mod server;
 pub mod uri;
 
 mod date;

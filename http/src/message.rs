@@ -226,6 +226,14 @@ impl<B> Response<B> {
         Response { head, body }
     }
 
+    /// An HTTP/1.1 response with `status`, no header fields, and `body`.
+    pub fn with_status(status: StatusCode, body: B) -> Response<B> {
+        Response {
+            head: ResponseHead::new(status),
+            body,
+        }
+    }
+
     /// The status code.
     pub fn status(&self) -> StatusCode {
         self.head.status

@@ -105,32 +105,55 @@ impl BodyEncoder {
     /// Appends `data`, framed, to `dst`. Empty data writes nothing (an empty chunk
     /// would end a chunked body).
     pub fn encode_data(&mut self, data: &[u8], dst: &mut BytesMut) -> Result<(), EncodeError> {
+        dst.reserve(data.len() + 20);
+        let suffix = self.encode_data_header(data.len(), dst)?;
+        dst.put_slice(data);
+        dst.put_slice(suffix);
+        Ok(())
+    }
+
+    /// Frames `len` bytes of data that the caller writes itself, to send a large
+    /// buffer without copying it: appends what precedes the data to `dst` and returns
+    /// what must follow it (`\r\n` after a chunk, nothing otherwise). `len` of 0 writes
+    /// and returns nothing.
+    ///
+    /// ```
+    /// use avx_http::http1::BodyEncoder;
+    /// use bytes::BytesMut;
+    ///
+    /// let mut encoder = BodyEncoder::chunked();
+    /// let mut out = BytesMut::new();
+    /// let suffix = encoder.encode_data_header(1024, &mut out).unwrap();
+    /// assert_eq!((&out[..], suffix), (&b"400\r\n"[..], &b"\r\n"[..]));
+    /// ```
+    pub fn encode_data_header(
+        &mut self,
+        len: usize,
+        dst: &mut BytesMut,
+    ) -> Result<&'static [u8], EncodeError> {
         if self.finished {
             return Err(EncodeError::BodyFinished);
         }
-        if data.is_empty() {
-            return Ok(());
+        if len == 0 {
+            return Ok(b"");
         }
         match &mut self.kind {
-            Kind::Empty => return Err(EncodeError::BodyTooLong),
+            Kind::Empty => Err(EncodeError::BodyTooLong),
             Kind::Length { remaining } => {
-                if data.len() as u64 > *remaining {
+                if len as u64 > *remaining {
                     return Err(EncodeError::BodyTooLong);
                 }
-                *remaining -= data.len() as u64;
-                dst.extend_from_slice(data);
+                *remaining -= len as u64;
+                Ok(b"")
             }
             Kind::Chunked => {
                 let mut digits = [0u8; 16];
-                dst.reserve(data.len() + 20);
-                dst.put_slice(write_hex(data.len() as u64, &mut digits));
+                dst.put_slice(write_hex(len as u64, &mut digits));
                 dst.put_slice(b"\r\n");
-                dst.put_slice(data);
-                dst.put_slice(b"\r\n");
+                Ok(b"\r\n")
             }
-            Kind::UntilClose => dst.extend_from_slice(data),
+            Kind::UntilClose => Ok(b""),
         }
-        Ok(())
     }
 
     /// Ends the body: the last chunk and `trailers` for a chunked body (trailers are
