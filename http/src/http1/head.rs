@@ -136,6 +136,8 @@ impl HeadScanner {
     pub(crate) fn reset(&mut self) {
         self.phase = HeadScanner::first_phase(self.start_line);
         self.pos = 0;
+        // A response's version starts at the buffer's front: the mark must too.
+        self.mark = 0;
         self.status = 0;
         self.fields.clear();
     }

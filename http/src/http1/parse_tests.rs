@@ -398,6 +398,34 @@ fn responses() {
 }
 
 #[test]
+fn one_response_parser_reads_responses_back_to_back() {
+    let mut parser = ResponseParser::new(&Limits::default());
+    let mut buf = BytesMut::from(
+        &b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 404 Not Found\r\n\r\n"[..],
+    );
+    let first = parser.parse(&mut buf, &Method::GET).unwrap().unwrap();
+    assert_eq!(first.head.status, StatusCode::OK);
+    let second = parser.parse(&mut buf, &Method::GET).unwrap().unwrap();
+    assert_eq!(second.head.status, StatusCode::NOT_FOUND);
+    // And after an error.
+    let mut bad = BytesMut::from(&b"HTTP/1.1 20x OK\r\n\r\n"[..]);
+    assert_eq!(
+        parser.parse(&mut bad, &Method::GET),
+        Err(ParseError::InvalidStatus)
+    );
+    let mut good = BytesMut::from(&b"HTTP/1.0 204 No Content\r\n\r\n"[..]);
+    assert_eq!(
+        parser
+            .parse(&mut good, &Method::GET)
+            .unwrap()
+            .unwrap()
+            .head
+            .status,
+        StatusCode::NO_CONTENT
+    );
+}
+
+#[test]
 fn error_statuses_and_messages() {
     assert_eq!(
         ParseError::UnsupportedTransferCoding.status(),

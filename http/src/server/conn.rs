@@ -37,8 +37,7 @@ use super::respond::{error_response, poll_once, write_body};
 use super::upgrade::{BoxWrite, Upgraded};
 use super::{Body, Handler, RequestBody, ServerConfig};
 use crate::http1::{
-    BodyDecoder, BodyError, BodyEvent, Framing, Parsed, RequestParser, ResponseContext,
-    encode_response_head,
+    BodyDecoder, BodyError, Framing, Parsed, RequestParser, ResponseContext, encode_response_head,
 };
 use crate::{DateCache, Method, Request, RequestHead, Response, StatusCode, Version};
 
@@ -412,36 +411,8 @@ where
         }
         let shared = &self.shared;
         let max_drain = self.config.max_drain;
-        let mut drained = 0u64;
-        let drain = poll_fn(|cx| {
-            let mut guard = lock(shared);
-            let side = &mut *guard;
-            let Some(body) = side.body.as_mut() else {
-                return Poll::Ready(false);
-            };
-            loop {
-                match body.decoder.decode(&mut side.buf) {
-                    Ok(Some(BodyEvent::Data(data))) => {
-                        drained += data.len() as u64;
-                        if drained > max_drain {
-                            return Poll::Ready(false);
-                        }
-                    }
-                    Ok(Some(BodyEvent::Trailers(_))) => {}
-                    Ok(Some(BodyEvent::End)) => return Poll::Ready(true),
-                    Ok(None) if side.eof => return Poll::Ready(false),
-                    Ok(None) => {
-                        match super::read_side::poll_fill(&mut side.reader, &mut side.buf, cx) {
-                            Poll::Pending => return Poll::Pending,
-                            Poll::Ready(Ok(0)) => side.eof = true,
-                            Poll::Ready(Ok(_)) => {}
-                            Poll::Ready(Err(_)) => return Poll::Ready(false),
-                        }
-                    }
-                    Err(_) => return Poll::Ready(false),
-                }
-            }
-        });
+        let mut drained = 0;
+        let drain = poll_fn(|cx| lock(shared).poll_drain(cx, &mut drained, max_drain));
         timeout(self.config.header_read_timeout, drain)
             .await
             .unwrap_or(false)
@@ -460,17 +431,7 @@ where
         self.writer.shutdown().await?;
         let shared = &self.shared;
         let mut dropped = 0;
-        let linger = poll_fn(|cx| {
-            let mut side = lock(shared);
-            loop {
-                side.buf.clear();
-                match side.poll_fill(cx) {
-                    Poll::Ready(Ok(n)) if n > 0 && dropped < LINGER_BYTES => dropped += n,
-                    Poll::Ready(_) => return Poll::Ready(()),
-                    Poll::Pending => return Poll::Pending,
-                }
-            }
-        });
+        let linger = poll_fn(|cx| lock(shared).poll_discard(cx, &mut dropped, LINGER_BYTES));
         let _ = timeout(LINGER, linger).await;
         Ok(())
     }

@@ -29,7 +29,7 @@ use std::task::{Context, Poll, Waker};
 use avx::io::{AsyncRead, ReadBuf};
 use bytes::BytesMut;
 
-use crate::http1::{BodyDecoder, BodyError};
+use crate::http1::{BodyDecoder, BodyError, BodyEvent};
 
 /// The connection's reading half, whatever the transport.
 pub(crate) type BoxRead = Box<dyn AsyncRead + Send + Unpin>;
@@ -161,6 +161,57 @@ impl ReadSide {
             self.eof = true;
         }
         result
+    }
+
+    /// Reads and drops the rest of the current body. `Ready(true)` at its end;
+    /// `Ready(false)` once `*drained` passes `max`, at a fault, or at end of stream.
+    pub(crate) fn poll_drain(
+        &mut self,
+        cx: &mut Context<'_>,
+        drained: &mut u64,
+        max: u64,
+    ) -> Poll<bool> {
+        let Some(body) = self.body.as_mut() else {
+            return Poll::Ready(false);
+        };
+        loop {
+            match body.decoder.decode(&mut self.buf) {
+                Ok(Some(BodyEvent::Data(data))) => {
+                    *drained += data.len() as u64;
+                    if *drained > max {
+                        return Poll::Ready(false);
+                    }
+                }
+                Ok(Some(BodyEvent::Trailers(_))) => {}
+                Ok(Some(BodyEvent::End)) => return Poll::Ready(true),
+                Ok(None) if self.eof => return Poll::Ready(false),
+                Ok(None) => match poll_fill(&mut self.reader, &mut self.buf, cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(0)) => self.eof = true,
+                    Poll::Ready(Ok(_)) => {}
+                    Poll::Ready(Err(_)) => return Poll::Ready(false),
+                },
+                Err(_) => return Poll::Ready(false),
+            }
+        }
+    }
+
+    /// Reads and drops whatever the peer sends, until end of stream, an error, or
+    /// `*dropped` passing `max`.
+    pub(crate) fn poll_discard(
+        &mut self,
+        cx: &mut Context<'_>,
+        dropped: &mut usize,
+        max: usize,
+    ) -> Poll<()> {
+        loop {
+            self.buf.clear();
+            match self.poll_fill(cx) {
+                Poll::Ready(Ok(n)) if n > 0 && *dropped < max => *dropped += n,
+                Poll::Ready(_) => return Poll::Ready(()),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
     }
 
     /// The body of request `id`, if it is still the one in flight.

@@ -176,3 +176,44 @@ async fn a_panicking_handler_answers_500_and_closes() {
     let mut client = server.client().await;
     assert_eq!(client.exchange(get("/")).await.text(), "hello");
 }
+
+#[avx::test]
+async fn serve_connection_runs_over_any_transport() {
+    use avx::io::{AsyncReadExt, AsyncWriteExt};
+    use avx_http::http1::ResponseParser;
+    use avx_http::server::{Body, RequestBody, ServerConfig, serve_connection};
+    use avx_http::{Limits, Request, Response, StatusCode};
+
+    let (mut client, transport) = avx::io::duplex(64 * 1024);
+    let serving = avx::spawn(async move {
+        let handler = |request: Request<RequestBody>| async move {
+            let path = request.uri().path().to_string();
+            Response::with_status(StatusCode::OK, Body::from(path))
+        };
+        serve_connection(transport, &handler, &ServerConfig::default()).await
+    });
+    let requests = [
+        get("/one"),
+        "GET /two HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".to_string(),
+    ]
+    .concat();
+    client.write_all(requests.as_bytes()).await.unwrap();
+    let mut received = Vec::new();
+    avx::time::timeout(crate::common::HANG, client.read_to_end(&mut received))
+        .await
+        .unwrap()
+        .unwrap();
+    serving.await.unwrap().unwrap();
+
+    let mut wire = bytes::BytesMut::from(&received[..]);
+    let mut parser = ResponseParser::new(&Limits::default());
+    let mut bodies = Vec::new();
+    while let Some(parsed) = parser.parse(&mut wire, &Method::GET).unwrap() {
+        let avx_http::http1::Framing::Length(len) = parsed.framing else {
+            panic!("{parsed:?}")
+        };
+        bodies.push(String::from_utf8(wire.split_to(len as usize).to_vec()).unwrap());
+    }
+    assert_eq!(bodies, ["/one", "/two"]);
+    assert!(wire.is_empty());
+}
