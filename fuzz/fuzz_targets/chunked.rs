@@ -18,7 +18,12 @@ struct Outcome {
 
 fn decode(limits: &Limits, pieces: &[&[u8]]) -> Outcome {
     let mut decoder = BodyDecoder::new(Framing::Chunked, limits).expect("chunked never refused");
-    let mut outcome = Outcome { data: Vec::new(), trailers: None, end: Ok(false), rest: Vec::new() };
+    let mut outcome = Outcome {
+        data: Vec::new(),
+        trailers: None,
+        end: Ok(false),
+        rest: Vec::new(),
+    };
     let mut buf = BytesMut::new();
     let mut finished = false;
     for piece in pieces {
@@ -53,7 +58,9 @@ fn decode(limits: &Limits, pieces: &[&[u8]]) -> Outcome {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [split, mode, input @ ..] = data else { return };
+    let [split, mode, input @ ..] = data else {
+        return;
+    };
     let mut limits = Limits::default();
     if mode & 1 == 1 {
         limits.max_headers = 3;

@@ -4,7 +4,7 @@
 //! second byte picks small limits half of the time, so that every limit is reached.
 #![no_main]
 
-use avx_http::http1::{Parsed, ParseError, RequestParser};
+use avx_http::http1::{ParseError, Parsed, RequestParser};
 use avx_http::{Limits, RequestHead};
 use bytes::BytesMut;
 use libfuzzer_sys::fuzz_target;
@@ -24,7 +24,10 @@ fn parse(limits: &Limits, pieces: &[&[u8]]) -> (Heads, BytesMut) {
                 Ok(None) => break,
                 Err(error) => {
                     let status = error.status().as_u16();
-                    assert!(matches!(status, 400 | 414 | 431 | 501 | 505), "{error:?} answers {status}");
+                    assert!(
+                        matches!(status, 400 | 414 | 431 | 501 | 505),
+                        "{error:?} answers {status}"
+                    );
                     heads.push(Err(error));
                     return (heads, buf);
                 }
@@ -35,7 +38,9 @@ fn parse(limits: &Limits, pieces: &[&[u8]]) -> (Heads, BytesMut) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [split, mode, input @ ..] = data else { return };
+    let [split, mode, input @ ..] = data else {
+        return;
+    };
     let mut limits = Limits::default();
     if mode & 1 == 1 {
         limits.max_headers = 4;

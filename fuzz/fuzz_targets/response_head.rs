@@ -37,7 +37,9 @@ fn parse(limits: &Limits, method: &Method, pieces: &[&[u8]]) -> (Heads, BytesMut
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [split, mode, input @ ..] = data else { return };
+    let [split, mode, input @ ..] = data else {
+        return;
+    };
     let method = match mode % 3 {
         0 => Method::GET,
         1 => Method::HEAD,

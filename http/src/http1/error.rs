@@ -191,12 +191,12 @@ impl std::error::Error for BodyError {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EncodeError {
-    /// A `Content-Length` field that is not one decimal number.
+    /// A `Content-Length` field that is not one decimal number, or more than one.
     InvalidContentLength,
     /// A `Content-Length` field that differs from the body's known size.
     ContentLengthMismatch,
-    /// A `Transfer-Encoding` field other than `chunked` alone, or `chunked` where the
-    /// body's size is known or the peer speaks HTTP/1.0.
+    /// A `Transfer-Encoding` field other than `chunked` alone, repeated, beside
+    /// `Content-Length`, or in a message to or from HTTP/1.0.
     InvalidTransferEncoding,
     /// An HTTP/1.1 request without `Host` (RFC 9112 §3.2).
     MissingHost,

@@ -233,3 +233,69 @@ impl BodySender {
         self.tx.is_closed()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::future::poll_fn;
+
+    use super::*;
+
+    async fn next(body: &mut Body) -> Option<Result<Bytes, BoxError>> {
+        poll_fn(|cx| body.poll_data(cx)).await
+    }
+
+    #[test]
+    fn sizes_and_full_bodies() {
+        assert_eq!(Body::empty().exact_len(), Some(0));
+        assert_eq!(Body::from(vec![1, 2, 3]).exact_len(), Some(3));
+        assert_eq!(Body::from(String::from("ab")).exact_len(), Some(2));
+        let mut full = Body::from("abc");
+        assert_eq!(full.take_full().unwrap(), "abc");
+        let (_sender, mut streamed) = Body::channel(1);
+        assert!(streamed.take_full().is_none());
+        assert_eq!(
+            streamed.exact_len(),
+            None,
+            "a refused take leaves the stream in place"
+        );
+    }
+
+    #[avx::test]
+    async fn channel_bodies_end_when_the_senders_are_gone() {
+        let (sender, mut body) = Body::channel(2);
+        sender.send_data("one").await.unwrap();
+        sender.send_data(Bytes::from_static(b"two")).await.unwrap();
+        drop(sender);
+        assert_eq!(next(&mut body).await.unwrap().unwrap(), "one");
+        assert_eq!(next(&mut body).await.unwrap().unwrap(), "two");
+        assert!(next(&mut body).await.is_none());
+
+        let (sender, body) = Body::channel(1);
+        drop(body);
+        assert!(sender.is_closed());
+        assert_eq!(sender.send_data("lost").await, Err(BodyClosed));
+    }
+
+    #[avx::test]
+    async fn stream_errors_and_aborts_come_through() {
+        let (sender, mut body) = Body::channel(1);
+        sender.abort("broken").await;
+        assert_eq!(
+            next(&mut body).await.unwrap().unwrap_err().to_string(),
+            "broken"
+        );
+
+        struct Failing;
+        impl Stream for Failing {
+            type Item = Result<Bytes, std::io::Error>;
+            fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+                Poll::Ready(Some(Err(std::io::Error::other("disk gone"))))
+            }
+        }
+        let mut body = Body::from_stream(Failing);
+        assert_eq!(
+            next(&mut body).await.unwrap().unwrap_err().to_string(),
+            "disk gone"
+        );
+    }
+}
