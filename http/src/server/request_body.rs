@@ -118,9 +118,6 @@ impl RequestBody {
             if collected.len() + data.len() > limit {
                 return Err(BodyReadError::TooLarge);
             }
-            if collected.is_empty() && self.shared.is_none() {
-                return Ok(data);
-            }
             collected.extend_from_slice(&data);
         }
         Ok(collected.freeze())

@@ -152,3 +152,19 @@ async fn an_unread_body_is_drained_up_to_the_limit() {
         "too much to drain: the connection closes"
     );
 }
+
+#[avx::test]
+async fn a_handler_can_bound_what_it_collects() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    let fits = client
+        .exchange("POST /limited HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd")
+        .await;
+    assert_eq!((fits.status(), fits.text()), (200, "abcd"));
+    let over = client
+        .exchange("POST /limited HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+        .await;
+    assert_eq!((over.status(), over.text()), (413, "over 4 bytes"));
+    // The rest of the body was drained: the connection carries on.
+    assert_eq!(client.exchange(get("/")).await.text(), "hello");
+}

@@ -13,7 +13,7 @@ use avx::sync::{Notify, oneshot};
 use avx::task::JoinHandle;
 use avx::time::timeout;
 use avx_http::http1::{BodyDecoder, BodyEvent, ResponseParser};
-use avx_http::server::{Body, RequestBody, Server, ServerConfig, upgrade};
+use avx_http::server::{Body, BodyReadError, RequestBody, Server, ServerConfig, upgrade};
 use avx_http::{HeaderValue, Limits, Method, Request, Response, ResponseHead, StatusCode, header};
 use bytes::{Bytes, BytesMut};
 
@@ -55,6 +55,11 @@ pub(crate) async fn route(state: Arc<State>, mut request: Request<RequestBody>) 
         "/len" => match request.into_body().to_bytes(usize::MAX).await {
             Ok(body) => text(StatusCode::OK, body.len().to_string()),
             Err(error) => text(StatusCode::OK, format!("handler saw: {error}")),
+        },
+        "/limited" => match request.into_body().to_bytes(4).await {
+            Ok(body) => text(StatusCode::OK, body),
+            Err(BodyReadError::TooLarge) => text(StatusCode::CONTENT_TOO_LARGE, "over 4 bytes"),
+            Err(error) => text(StatusCode::BAD_REQUEST, error.to_string()),
         },
         "/ignore" => text(StatusCode::OK, "ignored"),
         "/sleep" => {
