@@ -1,0 +1,222 @@
+//! The head parsers: bytes in, a typed head and its framing out.
+//!
+//! A parser reads the head at the front of a [`BytesMut`] that the caller fills. While
+//! the head is incomplete the buffer is left alone (the scanner keeps its place in it,
+//! so the caller must only append until the head is parsed); once it is complete the
+//! head's bytes are split off the front and frozen, and the method, target, names and
+//! values of the typed head are slices of that one allocation. What follows the head
+//! (body bytes, a pipelined request) stays in the buffer.
+//!
+//! After an error the parser starts over on the next call; a server closes the
+//! connection instead, since the stream's framing can no longer be trusted.
+
+use bytes::{Bytes, BytesMut};
+
+use super::error::ParseError;
+use super::framing::{Framing, FramingFields};
+use super::head::{FieldSpan, HeadScanner, ScanLimits, StartLine};
+use crate::header::{HeaderMap, HeaderName, HeaderValue};
+use crate::message::ReasonPhrase;
+use crate::uri::TargetForm;
+use crate::{Limits, Method, RequestHead, ResponseHead, StatusCode, Uri};
+
+/// A parsed head and how its body is framed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed<H> {
+    /// The head.
+    pub head: H,
+    /// Where the body that follows the head ends.
+    pub framing: Framing,
+}
+
+/// Parses request heads, as a server reads them.
+///
+/// ```
+/// use avx_http::http1::{Framing, RequestParser};
+/// use avx_http::{Limits, Method};
+/// use bytes::BytesMut;
+///
+/// let mut parser = RequestParser::new(&Limits::default());
+/// let mut buf = BytesMut::from(&b"POST /upload HTTP/1.1\r\nHost: a\r\nContent-Le"[..]);
+/// assert!(parser.parse(&mut buf).unwrap().is_none());
+/// buf.extend_from_slice(b"ngth: 3\r\n\r\nabc");
+/// let request = parser.parse(&mut buf).unwrap().unwrap();
+/// assert_eq!(request.head.method, Method::POST);
+/// assert_eq!(request.head.uri.path(), "/upload");
+/// assert_eq!(request.framing, Framing::Length(3));
+/// assert_eq!(&buf[..], b"abc");
+/// ```
+#[derive(Clone, Debug)]
+pub struct RequestParser {
+    scanner: HeadScanner,
+    limits: ScanLimits,
+}
+
+impl RequestParser {
+    /// A parser enforcing `limits`.
+    pub fn new(limits: &Limits) -> RequestParser {
+        RequestParser {
+            scanner: HeadScanner::new(StartLine::Request),
+            limits: scan_limits(limits),
+        }
+    }
+
+    /// Parses the request head at the front of `buf`: `Ok(None)` while it is
+    /// incomplete (append more bytes and call again), the head once it is complete
+    /// (its bytes removed from `buf`), or the first fault found in it.
+    pub fn parse(&mut self, buf: &mut BytesMut) -> Result<Option<Parsed<RequestHead>>, ParseError> {
+        let len = match self.scanner.scan(buf, &self.limits) {
+            Ok(Some(len)) => len,
+            Ok(None) => return Ok(None),
+            Err(error) => {
+                self.scanner.reset();
+                return Err(error);
+            }
+        };
+        let bytes = buf.split_to(len).freeze();
+        let result = build_request(&self.scanner, &bytes);
+        self.scanner.reset();
+        result.map(Some)
+    }
+
+    /// Whether part of a head has been read: a byte of it was examined by a call that
+    /// returned `Ok(None)`.
+    pub fn is_in_progress(&self) -> bool {
+        self.scanner.in_progress()
+    }
+}
+
+/// Parses response heads, as a client reads them.
+///
+/// ```
+/// use avx_http::http1::{Framing, ResponseParser};
+/// use avx_http::{Limits, Method, StatusCode};
+/// use bytes::BytesMut;
+///
+/// let mut parser = ResponseParser::new(&Limits::default());
+/// let mut buf = BytesMut::from(&b"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\n"[..]);
+/// let response = parser.parse(&mut buf, &Method::HEAD).unwrap().unwrap();
+/// assert_eq!(response.head.status, StatusCode::NOT_FOUND);
+/// assert_eq!(response.framing, Framing::Empty, "a response to HEAD has no body");
+/// ```
+#[derive(Clone, Debug)]
+pub struct ResponseParser {
+    scanner: HeadScanner,
+    limits: ScanLimits,
+}
+
+impl ResponseParser {
+    /// A parser enforcing `limits`.
+    pub fn new(limits: &Limits) -> ResponseParser {
+        ResponseParser {
+            scanner: HeadScanner::new(StartLine::Response),
+            limits: scan_limits(limits),
+        }
+    }
+
+    /// Parses the response head at the front of `buf`, the answer to a request with
+    /// `method` (a response to HEAD, like a 1xx, 204 or 304, has no body). As
+    /// [`RequestParser::parse`] otherwise.
+    pub fn parse(
+        &mut self,
+        buf: &mut BytesMut,
+        method: &Method,
+    ) -> Result<Option<Parsed<ResponseHead>>, ParseError> {
+        let len = match self.scanner.scan(buf, &self.limits) {
+            Ok(Some(len)) => len,
+            Ok(None) => return Ok(None),
+            Err(error) => {
+                self.scanner.reset();
+                return Err(error);
+            }
+        };
+        let bytes = buf.split_to(len).freeze();
+        let result = build_response(&self.scanner, &bytes, method);
+        self.scanner.reset();
+        result.map(Some)
+    }
+
+    /// Whether part of a head has been read.
+    pub fn is_in_progress(&self) -> bool {
+        self.scanner.in_progress()
+    }
+}
+
+fn scan_limits(limits: &Limits) -> ScanLimits {
+    ScanLimits {
+        max_size: limits.max_head_size,
+        max_headers: limits.max_headers,
+        // Offsets in a `Uri` are `u32`.
+        max_uri: limits.max_uri_len.min(u32::MAX as usize),
+    }
+}
+
+fn slice(bytes: &Bytes, (start, end): (usize, usize)) -> Bytes {
+    bytes.slice(start..end)
+}
+
+/// The header map of the spans, observing each field for framing.
+pub(crate) fn build_fields(
+    bytes: &Bytes,
+    spans: &[FieldSpan],
+    framing: &mut FramingFields,
+) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(spans.len());
+    for span in spans {
+        let name = &bytes[span.name.0..span.name.1];
+        let value = &bytes[span.value.0..span.value.1];
+        framing.observe(name, value);
+        // The scanner accepted the name as a token and the value's bytes as field
+        // bytes, so both invariants hold.
+        headers.append(
+            HeaderName::from_validated(slice(bytes, span.name)),
+            HeaderValue::from_validated(slice(bytes, span.value)),
+        );
+    }
+    headers
+}
+
+fn build_request(scanner: &HeadScanner, bytes: &Bytes) -> Result<Parsed<RequestHead>, ParseError> {
+    let method = Method::from_token(slice(bytes, scanner.method));
+    let uri =
+        Uri::parse_visible(slice(bytes, scanner.target)).map_err(|_| ParseError::InvalidTarget)?;
+    let form_allowed = match uri.form() {
+        TargetForm::Authority => method == Method::CONNECT,
+        TargetForm::Asterisk => method == Method::OPTIONS,
+        TargetForm::Origin | TargetForm::Absolute => method != Method::CONNECT,
+    };
+    if !form_allowed {
+        return Err(ParseError::InvalidTarget);
+    }
+    let mut framing = FramingFields::default();
+    let headers = build_fields(bytes, &scanner.fields, &mut framing);
+    let framing = framing.request(scanner.version)?;
+    let head = RequestHead {
+        method,
+        uri,
+        version: scanner.version,
+        headers,
+    };
+    Ok(Parsed { head, framing })
+}
+
+fn build_response(
+    scanner: &HeadScanner,
+    bytes: &Bytes,
+    method: &Method,
+) -> Result<Parsed<ResponseHead>, ParseError> {
+    // The scanner read three digits, the first not 0.
+    let status = StatusCode::from_u16(scanner.status).map_err(|_| ParseError::InvalidStatus)?;
+    let reason = slice(bytes, scanner.reason);
+    let reason = (!reason.is_empty()).then(|| ReasonPhrase::from_validated(reason));
+    let mut framing = FramingFields::default();
+    let headers = build_fields(bytes, &scanner.fields, &mut framing);
+    let framing = framing.response(scanner.version, status, method)?;
+    let head = ResponseHead {
+        version: scanner.version,
+        status,
+        reason,
+        headers,
+    };
+    Ok(Parsed { head, framing })
+}

@@ -1,0 +1,58 @@
+//! [`ServerConfig`]: the limits and timeouts a server holds every connection to.
+
+use std::time::Duration;
+
+use crate::Limits;
+
+/// What a server allows its peers, with safe defaults.
+///
+/// Every rejection answers with its status (431, 414, 413, 400, 408, 501, 505) and then
+/// closes the connection.
+///
+/// ```
+/// use std::time::Duration;
+/// use avx_http::server::ServerConfig;
+///
+/// let mut config = ServerConfig::default();
+/// config.header_read_timeout = Duration::from_secs(10);
+/// config.limits.max_headers = 50;
+/// assert_eq!(config.limits.max_body_size, Some(16 * 1024 * 1024));
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// The codec's limits: header count (431), head size (431), target length (414),
+    /// chunk extensions and trailers (400), body size (413). The server's default
+    /// caps bodies at 16 MiB (the codec's own default sets no cap); `None` lets
+    /// handlers stream bodies of any size.
+    pub limits: Limits,
+    /// How long a client has to send a whole request head, from its first byte (or,
+    /// for a connection's first request, from the accept): the slowloris bound. A
+    /// client that runs out of it is answered 408. Default 30 s.
+    pub header_read_timeout: Duration,
+    /// How long an idle keep-alive connection waits for the next request before it is
+    /// closed. Default 60 s.
+    pub keep_alive_timeout: Duration,
+    /// How long a graceful shutdown waits for requests in flight before it aborts
+    /// their connections. Default 30 s.
+    pub shutdown_timeout: Duration,
+    /// How many bytes of a request body the handler left unread the server reads and
+    /// drops to keep the connection open; past this, or past `header_read_timeout`,
+    /// it closes the connection instead. Default 256 KiB.
+    pub max_drain: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            limits: Limits {
+                max_body_size: Some(16 * 1024 * 1024),
+                ..Limits::default()
+            },
+            header_read_timeout: Duration::from_secs(30),
+            keep_alive_timeout: Duration::from_secs(60),
+            shutdown_timeout: Duration::from_secs(30),
+            max_drain: 256 * 1024,
+        }
+    }
+}

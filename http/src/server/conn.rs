@@ -1,0 +1,472 @@
+//! One connection: read a head, run the handler, write the response, repeat.
+//!
+//! ```text
+//! read_head ──request──▶ exchange ──keep-alive──▶ read_head
+//!    │                      ├── close ──▶ close (flush, FIN, linger)
+//!    ├── idle / EOF / shutdown ──▶ close
+//!    └── bad head / timeout ──▶ reject (status, then close)
+//!                           └── 101 ──▶ hand_off (the handler owns the transport)
+//! ```
+//!
+//! Writes are gathered in `wbuf` and flushed before anything that may wait (a read,
+//! a handler that is not ready, a body stream that is not ready), so pipelined
+//! requests answered at once leave in one write, and nothing sits unsent while the
+//! connection waits.
+//!
+//! The handler's future and the request body live in this task unless the handler
+//! moves the body elsewhere; the body reads from the shared [`ReadSide`], which this
+//! task does not touch while the handler runs except to answer a 100 request.
+//!
+//! [`ReadSide`]: super::read_side::ReadSide
+
+use std::future::poll_fn;
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::SystemTime;
+
+use avx::io::{AsyncWrite, AsyncWriteExt};
+use avx::sync::{oneshot, watch};
+use avx::time::{Instant, sleep_until, timeout, timeout_at};
+use bytes::BytesMut;
+
+use super::read_side::{BodyState, BoxRead, ContinueState, Shared, lock, new_shared};
+use super::respond::{error_response, poll_once, write_body};
+use super::upgrade::{BoxWrite, Upgraded};
+use super::{Body, Handler, RequestBody, ServerConfig};
+use crate::http1::{
+    BodyDecoder, BodyError, Framing, Parsed, RequestParser, ResponseContext, encode_response_head,
+};
+use crate::{DateCache, Method, Request, RequestHead, Response, StatusCode, Version};
+
+/// How long a closing connection keeps reading (and dropping) what the client still
+/// sends, so that the kernel does not answer it with a reset that could destroy the
+/// response before the client reads it.
+const LINGER: std::time::Duration = std::time::Duration::from_secs(1);
+const LINGER_BYTES: usize = 256 * 1024;
+
+/// What reading the next head came to.
+enum HeadOutcome {
+    Request(Parsed<RequestHead>),
+    /// The client left, idled out, or the server is shutting down: close quietly.
+    Closed,
+    /// Answer with this status, then close.
+    Reject(StatusCode),
+}
+
+/// What follows an exchange.
+enum Next {
+    KeepAlive,
+    Close,
+    /// Close without writing anything more: the peer is gone or the response was cut.
+    Abort,
+    Upgrade(Option<oneshot::Sender<Upgraded>>),
+}
+
+/// One step of waiting for the handler.
+enum HandlerStep {
+    Done(Option<Response<Body>>),
+    SendContinue,
+    Flush,
+}
+
+pub(crate) struct Connection<'a, W, H> {
+    shared: Shared,
+    writer: W,
+    handler: &'a H,
+    config: &'a ServerConfig,
+    shutdown: Option<watch::Receiver<bool>>,
+    parser: RequestParser,
+    wbuf: BytesMut,
+    dates: DateCache,
+    /// The number of the latest request.
+    request_id: u64,
+}
+
+impl<'a, W, H> Connection<'a, W, H>
+where
+    W: AsyncWrite + Send + Unpin + 'static,
+    H: Handler,
+{
+    pub(crate) fn new(
+        reader: BoxRead,
+        writer: W,
+        handler: &'a H,
+        config: &'a ServerConfig,
+        shutdown: Option<watch::Receiver<bool>>,
+    ) -> Self {
+        Connection {
+            shared: new_shared(reader),
+            writer,
+            handler,
+            config,
+            shutdown,
+            parser: RequestParser::new(&config.limits),
+            wbuf: BytesMut::with_capacity(4096),
+            dates: DateCache::new(SystemTime::now()),
+            request_id: 0,
+        }
+    }
+
+    /// Serves requests until the connection ends.
+    pub(crate) async fn run(mut self) -> io::Result<()> {
+        let mut first = true;
+        loop {
+            let parsed = match self.read_head(first).await? {
+                HeadOutcome::Request(parsed) => parsed,
+                HeadOutcome::Closed => return self.close().await,
+                HeadOutcome::Reject(status) => return self.reject(status).await,
+            };
+            first = false;
+            match self.exchange(parsed).await? {
+                Next::KeepAlive => {}
+                Next::Close => return self.close().await,
+                Next::Abort => return Ok(()),
+                Next::Upgrade(tx) => return self.hand_off(tx).await,
+            }
+        }
+    }
+
+    fn shutting_down(&self) -> bool {
+        self.shutdown.as_ref().is_some_and(|rx| *rx.borrow())
+    }
+
+    async fn flush(&mut self) -> io::Result<()> {
+        if !self.wbuf.is_empty() {
+            self.writer.write_all(&self.wbuf).await?;
+            self.wbuf.clear();
+        }
+        Ok(())
+    }
+
+    async fn read_head(&mut self, first: bool) -> io::Result<HeadOutcome> {
+        let config = self.config;
+        let started = Instant::now();
+        // A connection's first request is held to the header timeout from the accept;
+        // later ones from their first byte.
+        let mut deadline = first.then(|| started + config.header_read_timeout);
+        loop {
+            let idle = {
+                let mut side = lock(&self.shared);
+                match self.parser.parse(&mut side.buf) {
+                    Ok(Some(parsed)) => return Ok(HeadOutcome::Request(parsed)),
+                    Err(error) => return Ok(HeadOutcome::Reject(error.status())),
+                    Ok(None) if side.eof => return Ok(HeadOutcome::Closed),
+                    Ok(None) => side.buf.is_empty(),
+                }
+            };
+            if !idle && deadline.is_none() {
+                deadline = Some(Instant::now() + config.header_read_timeout);
+            }
+            self.flush().await?;
+            let shared = &self.shared;
+            let read = poll_fn(|cx| lock(shared).poll_fill(cx));
+            let result = if idle {
+                let limit = deadline.unwrap_or(started + config.keep_alive_timeout);
+                let shutdown = wait_for_shutdown(self.shutdown.as_mut());
+                avx::select! {
+                    result = read => result,
+                    _ = sleep_until(limit) => return Ok(HeadOutcome::Closed),
+                    _ = shutdown => return Ok(HeadOutcome::Closed),
+                }
+            } else {
+                // Set above whenever bytes of a head are buffered.
+                let deadline = deadline.unwrap_or(started);
+                match timeout_at(deadline, read).await {
+                    Ok(result) => result,
+                    Err(_) => return Ok(HeadOutcome::Reject(StatusCode::REQUEST_TIMEOUT)),
+                }
+            };
+            result?;
+        }
+    }
+
+    /// Runs one request and writes its response.
+    async fn exchange(&mut self, parsed: Parsed<RequestHead>) -> io::Result<Next> {
+        let Parsed { head, framing } = parsed;
+        let decoder = match BodyDecoder::new(framing, &self.config.limits) {
+            Ok(decoder) => decoder,
+            Err(error) => return self.reject(error.status()).await.map(|()| Next::Abort),
+        };
+        self.request_id += 1;
+        let id = self.request_id;
+        let method = head.method.clone();
+        let version = head.version;
+        let mut keep_alive = head.wants_keep_alive();
+        let has_body = !decoder.is_done();
+        let expect = if has_body && head.expects_continue() {
+            ContinueState::Pending
+        } else {
+            ContinueState::NotExpected
+        };
+        lock(&self.shared).body = Some(BodyState {
+            id,
+            decoder,
+            expect,
+            conn_waker: None,
+            body_waker: None,
+            error: None,
+            io_failed: false,
+        });
+        let exact_len = match framing {
+            Framing::Length(len) => Some(len),
+            Framing::Empty => Some(0),
+            _ => None,
+        };
+        let mut body = RequestBody::new(has_body.then(|| self.shared.clone()), id, exact_len);
+        let upgrade_tx = head.wants_upgrade().then(|| {
+            let (tx, rx) = oneshot::channel();
+            body.upgrade = Some(rx);
+            tx
+        });
+
+        let response = self.call(Request::new(head, body), id).await?;
+
+        // A fault in the body the client sent is answered by the server, whatever the
+        // handler made of it.
+        let body_fault = lock(&self.shared)
+            .body_of(id)
+            .and_then(|body| body.error.map(Some).or(body.io_failed.then_some(None)));
+        match body_fault {
+            Some(None | Some(BodyError::Incomplete)) => return Ok(Next::Abort),
+            Some(Some(error)) => return self.reject(error.status()).await.map(|()| Next::Abort),
+            None => {}
+        }
+        let response = match response {
+            Some(response)
+                if !response.status().is_informational()
+                    || response.status() == StatusCode::SWITCHING_PROTOCOLS =>
+            {
+                response
+            }
+            // A panicking handler, or an interim status where a final one belongs.
+            _ => {
+                let answer = error_response(StatusCode::INTERNAL_SERVER_ERROR, self.date());
+                self.wbuf.extend_from_slice(&answer);
+                return Ok(Next::Close);
+            }
+        };
+        if self.shutting_down() {
+            keep_alive = false;
+        }
+        self.respond(id, method, version, keep_alive, response, upgrade_tx)
+            .await
+    }
+
+    /// Writes the handler's response to request `id`.
+    async fn respond(
+        &mut self,
+        id: u64,
+        method: Method,
+        version: Version,
+        keep_alive: bool,
+        response: Response<Body>,
+        upgrade_tx: Option<oneshot::Sender<Upgraded>>,
+    ) -> io::Result<Next> {
+        let (head, mut body) = response.into_parts();
+        // A streamed response may read the request body as it goes (an echo): poll it
+        // once before the head, so that a 100 it asks for still precedes the head.
+        let mut first_piece = None;
+        let continue_pending = lock(&self.shared)
+            .body_of(id)
+            .is_some_and(|body| body.expect == ContinueState::Pending);
+        if continue_pending && body.exact_len().is_none() && method != Method::HEAD {
+            first_piece = poll_once(&mut body).await;
+        }
+        let continue_unsent = {
+            let mut side = lock(&self.shared);
+            match side.body_of(id) {
+                Some(body) if body.expect == ContinueState::Requested => {
+                    self.wbuf
+                        .extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+                    body.settle_continue(ContinueState::Sent);
+                    false
+                }
+                Some(body) => {
+                    let unsent = body.expect == ContinueState::Pending;
+                    body.settle_continue(ContinueState::Skipped);
+                    unsent
+                }
+                None => false,
+            }
+        };
+
+        let mut context = ResponseContext::new(method.clone(), version);
+        // Without the 100, the client may or may not send the body: its framing on
+        // this connection is unknowable.
+        context.keep_alive = keep_alive && !continue_unsent;
+        context.date = Some(self.date());
+        let mark = self.wbuf.len();
+        let encoded = match encode_response_head(&head, &context, body.exact_len(), &mut self.wbuf)
+        {
+            Ok(encoded) => encoded,
+            Err(_) => {
+                self.wbuf.truncate(mark);
+                let answer = error_response(StatusCode::INTERNAL_SERVER_ERROR, self.date());
+                self.wbuf.extend_from_slice(&answer);
+                return Ok(Next::Close);
+            }
+        };
+        if !encoded.body.is_empty() {
+            let mut encoder = encoded.body;
+            let complete = write_body(
+                &mut self.writer,
+                &mut self.wbuf,
+                &mut body,
+                &mut encoder,
+                first_piece,
+            )
+            .await?;
+            if !complete {
+                return Ok(Next::Abort);
+            }
+        }
+        drop(body);
+        if head.is_upgrade(&method) {
+            return Ok(Next::Upgrade(upgrade_tx));
+        }
+        if encoded.keep_alive && self.finish_request_body(id).await {
+            Ok(Next::KeepAlive)
+        } else {
+            Ok(Next::Close)
+        }
+    }
+
+    fn date(&mut self) -> crate::HttpDate {
+        self.dates.update(SystemTime::now());
+        *self.dates.date()
+    }
+
+    /// Runs the handler to its response (`None` if it panicked), writing a
+    /// `100 Continue` when the body asks for one and flushing earlier responses
+    /// before waiting.
+    async fn call(
+        &mut self,
+        request: Request<RequestBody>,
+        id: u64,
+    ) -> io::Result<Option<Response<Body>>> {
+        let mut future = pin!(self.handler.call(request));
+        let mut flushed = false;
+        loop {
+            let shared = &self.shared;
+            let pending_writes = !flushed && !self.wbuf.is_empty();
+            let step = poll_fn(|cx| {
+                match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+                    Ok(Poll::Ready(response)) => {
+                        return Poll::Ready(HandlerStep::Done(Some(response)));
+                    }
+                    Err(_) => return Poll::Ready(HandlerStep::Done(None)),
+                    Ok(Poll::Pending) => {}
+                }
+                let mut side = lock(shared);
+                if let Some(body) = side.body_of(id) {
+                    match body.expect {
+                        ContinueState::Requested => return Poll::Ready(HandlerStep::SendContinue),
+                        ContinueState::Pending => body.conn_waker = Some(cx.waker().clone()),
+                        _ => {}
+                    }
+                }
+                if pending_writes {
+                    return Poll::Ready(HandlerStep::Flush);
+                }
+                Poll::Pending
+            })
+            .await;
+            match step {
+                HandlerStep::Done(response) => return Ok(response),
+                HandlerStep::Flush => flushed = true,
+                HandlerStep::SendContinue => {
+                    self.wbuf
+                        .extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+                    if let Some(body) = lock(&self.shared).body_of(id) {
+                        body.settle_continue(ContinueState::Sent);
+                    }
+                }
+            }
+            self.flush().await?;
+        }
+    }
+
+    /// Reads what the handler left of request `id`'s body, up to the drain limit;
+    /// says whether the connection can carry another request.
+    async fn finish_request_body(&mut self, id: u64) -> bool {
+        {
+            let mut side = lock(&self.shared);
+            let Some(body) = side.body_of(id) else {
+                return true;
+            };
+            if body.error.is_some() || body.io_failed {
+                return false;
+            }
+            if body.decoder.is_done() {
+                return true;
+            }
+        }
+        // A body still held elsewhere (moved out of the handler) may be read from
+        // another task: leave it be and end the connection after this response.
+        if Arc::strong_count(&self.shared) > 1 {
+            return false;
+        }
+        let shared = &self.shared;
+        let max_drain = self.config.max_drain;
+        let mut drained = 0;
+        let drain = poll_fn(|cx| lock(shared).poll_drain(cx, &mut drained, max_drain));
+        timeout(self.config.header_read_timeout, drain)
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Answers with `status` and closes.
+    async fn reject(&mut self, status: StatusCode) -> io::Result<()> {
+        let response = error_response(status, self.date());
+        self.wbuf.extend_from_slice(&response);
+        self.close().await
+    }
+
+    /// Flushes, sends FIN, and reads what the client still sends for a short while.
+    async fn close(&mut self) -> io::Result<()> {
+        self.flush().await?;
+        self.writer.shutdown().await?;
+        let shared = &self.shared;
+        let mut dropped = 0;
+        let linger = poll_fn(|cx| lock(shared).poll_discard(cx, &mut dropped, LINGER_BYTES));
+        let _ = timeout(LINGER, linger).await;
+        Ok(())
+    }
+
+    /// Gives the transport to the handler's [`OnUpgrade`](super::upgrade::OnUpgrade),
+    /// or closes it if nobody claimed it.
+    async fn hand_off(mut self, tx: Option<oneshot::Sender<Upgraded>>) -> io::Result<()> {
+        self.flush().await?;
+        let claimed = tx.filter(|tx| !tx.is_closed());
+        let taken = {
+            let mut side = lock(&self.shared);
+            claimed.is_some().then(|| {
+                side.reader
+                    .take()
+                    .map(|reader| (reader, side.buf.split().freeze()))
+            })
+        };
+        match (claimed, taken.flatten()) {
+            (Some(tx), Some((reader, buffered))) => {
+                let writer: BoxWrite = Box::new(self.writer);
+                let _ = tx.send(Upgraded::new(reader, writer, buffered));
+                Ok(())
+            }
+            _ => self.close().await,
+        }
+    }
+}
+
+/// Resolves once the server starts shutting down; never without a signal.
+async fn wait_for_shutdown(rx: Option<&mut watch::Receiver<bool>>) {
+    match rx {
+        Some(rx) => {
+            // A closed channel means the server is gone: shut down too.
+            let _ = rx.wait_for(|&stop| stop).await;
+        }
+        None => std::future::pending().await,
+    }
+}

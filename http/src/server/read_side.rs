@@ -1,0 +1,221 @@
+//! The read side of a connection, shared by the connection task and the body of the
+//! request in flight.
+//!
+//! The connection task reads heads from it; the handler reads the request body from
+//! it through [`RequestBody`](super::RequestBody), possibly from another task. Both
+//! lock it only inside `poll` functions, never across an `.await`, so a plain mutex
+//! serves and is never contended in practice.
+//!
+//! `100 Continue` is a handshake through [`ContinueState`]:
+//!
+//! ```text
+//! Pending ──body polled──▶ Requested ──conn task wrote 100──▶ Sent
+//!    └──────────── conn task wrote the final head ───────────▶ Skipped
+//! ```
+//!
+//! The body, polled in `Pending`, moves to `Requested` and wakes the connection task,
+//! which writes the interim response (nothing else writes while the handler runs)
+//! and wakes the body. Once the final head is written, the 100 would be out of order,
+//! so the state becomes `Skipped` and the body reads on.
+//!
+//! INVARIANT: `body` belongs to the request numbered `body.id`; a `RequestBody` with
+//! another number belongs to an earlier request and reads nothing.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+
+use avx::io::{AsyncRead, ReadBuf};
+use bytes::BytesMut;
+
+use crate::http1::{BodyDecoder, BodyError, BodyEvent};
+
+/// The connection's reading half, whatever the transport.
+pub(crate) type BoxRead = Box<dyn AsyncRead + Send + Unpin>;
+
+/// The most bytes one read asks the transport for.
+const READ_SIZE: usize = 16 * 1024;
+
+/// Where the `100 Continue` handshake stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ContinueState {
+    /// The client did not ask for one.
+    NotExpected,
+    /// The client asked; the handler has not read the body yet.
+    Pending,
+    /// The handler began reading; the connection task is to write the 100.
+    Requested,
+    /// The 100 was written.
+    Sent,
+    /// The final response head went out first: no 100 will be.
+    Skipped,
+}
+
+/// The body of the request in flight.
+#[derive(Debug)]
+pub(crate) struct BodyState {
+    pub(crate) id: u64,
+    pub(crate) decoder: BodyDecoder,
+    pub(crate) expect: ContinueState,
+    /// The connection task, while it waits for the handler and a 100 request.
+    pub(crate) conn_waker: Option<Waker>,
+    /// The body's reader, while it waits for the 100 to be written.
+    pub(crate) body_waker: Option<Waker>,
+    /// A fault in the body the peer sent: the server answers it, not the handler.
+    pub(crate) error: Option<BodyError>,
+    /// Reading from the transport failed.
+    pub(crate) io_failed: bool,
+}
+
+impl BodyState {
+    /// Ends the 100 handshake from the connection task's side: `Sent` after it wrote
+    /// the 100, `Skipped` when the final head goes first. Wakes a waiting body.
+    pub(crate) fn settle_continue(&mut self, state: ContinueState) {
+        if matches!(
+            self.expect,
+            ContinueState::Pending | ContinueState::Requested
+        ) {
+            self.expect = state;
+            if let Some(waker) = self.body_waker.take() {
+                waker.wake();
+            }
+        }
+    }
+}
+
+/// The reading half, its buffer, and the body being read.
+pub(crate) struct ReadSide {
+    /// `None` once an upgrade took it.
+    pub(crate) reader: Option<BoxRead>,
+    /// Bytes read and not yet parsed: the rest of a head, body bytes, pipelined
+    /// requests.
+    pub(crate) buf: BytesMut,
+    /// The transport reported end of stream.
+    pub(crate) eof: bool,
+    pub(crate) body: Option<BodyState>,
+}
+
+impl std::fmt::Debug for ReadSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadSide")
+            .field("buffered", &self.buf.len())
+            .field("eof", &self.eof)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// The read side behind its lock.
+pub(crate) type Shared = Arc<Mutex<ReadSide>>;
+
+pub(crate) fn new_shared(reader: BoxRead) -> Shared {
+    Arc::new(Mutex::new(ReadSide {
+        reader: Some(reader),
+        buf: BytesMut::with_capacity(READ_SIZE),
+        eof: false,
+        body: None,
+    }))
+}
+
+/// Locks the read side. A panic while it was held (a bug) leaves nothing half-done
+/// that matters here: every update is a single assignment.
+pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, ReadSide> {
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Reads more bytes onto the end of `buf`: `Ok(0)` at end of stream.
+pub(crate) fn poll_fill(
+    reader: &mut Option<BoxRead>,
+    buf: &mut BytesMut,
+    cx: &mut Context<'_>,
+) -> Poll<io::Result<usize>> {
+    let Some(reader) = reader.as_mut() else {
+        return Poll::Ready(Ok(0));
+    };
+    if buf.capacity() - buf.len() < READ_SIZE / 4 {
+        buf.reserve(READ_SIZE);
+    }
+    // Safe code cannot read into uninitialised memory: zero what this read may fill.
+    let start = buf.len();
+    let end = buf.capacity().min(start + READ_SIZE);
+    buf.resize(end, 0);
+    let mut read_buf = ReadBuf::new(&mut buf[start..]);
+    let result = Pin::new(reader).poll_read(cx, &mut read_buf);
+    let filled = read_buf.filled().len();
+    buf.truncate(start + filled);
+    match result {
+        Poll::Ready(Ok(())) => Poll::Ready(Ok(filled)),
+        Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+        Poll::Pending => Poll::Pending,
+    }
+}
+
+impl ReadSide {
+    /// Reads more bytes into the buffer; notes the end of stream.
+    pub(crate) fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        let result = poll_fill(&mut self.reader, &mut self.buf, cx);
+        if let Poll::Ready(Ok(0)) = result {
+            self.eof = true;
+        }
+        result
+    }
+
+    /// Reads and drops the rest of the current body. `Ready(true)` at its end;
+    /// `Ready(false)` once `*drained` passes `max`, at a fault, or at end of stream.
+    pub(crate) fn poll_drain(
+        &mut self,
+        cx: &mut Context<'_>,
+        drained: &mut u64,
+        max: u64,
+    ) -> Poll<bool> {
+        let Some(body) = self.body.as_mut() else {
+            return Poll::Ready(false);
+        };
+        loop {
+            match body.decoder.decode(&mut self.buf) {
+                Ok(Some(BodyEvent::Data(data))) => {
+                    *drained += data.len() as u64;
+                    if *drained > max {
+                        return Poll::Ready(false);
+                    }
+                }
+                Ok(Some(BodyEvent::Trailers(_))) => {}
+                Ok(Some(BodyEvent::End)) => return Poll::Ready(true),
+                Ok(None) if self.eof => return Poll::Ready(false),
+                Ok(None) => match poll_fill(&mut self.reader, &mut self.buf, cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(0)) => self.eof = true,
+                    Poll::Ready(Ok(_)) => {}
+                    Poll::Ready(Err(_)) => return Poll::Ready(false),
+                },
+                Err(_) => return Poll::Ready(false),
+            }
+        }
+    }
+
+    /// Reads and drops whatever the peer sends, until end of stream, an error, or
+    /// `*dropped` passing `max`.
+    pub(crate) fn poll_discard(
+        &mut self,
+        cx: &mut Context<'_>,
+        dropped: &mut usize,
+        max: usize,
+    ) -> Poll<()> {
+        loop {
+            self.buf.clear();
+            match self.poll_fill(cx) {
+                Poll::Ready(Ok(n)) if n > 0 && *dropped < max => *dropped += n,
+                Poll::Ready(_) => return Poll::Ready(()),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    /// The body of request `id`, if it is still the one in flight.
+    pub(crate) fn body_of(&mut self, id: u64) -> Option<&mut BodyState> {
+        self.body.as_mut().filter(|body| body.id == id)
+    }
+}
