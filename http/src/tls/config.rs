@@ -86,6 +86,7 @@ pub fn server_config_from_pem_files(
 /// the call that adds the root and by [`Self::build`] respectively.
 ///
 /// ```
+/// # #[cfg(any(feature = "ring", feature = "aws-lc-rs"))] {
 /// use avx_http::tls::{ClientConfigBuilder, ALPN_H2, ALPN_HTTP1_1};
 ///
 /// // The public web's roots, offering HTTP/2 first.
@@ -94,6 +95,7 @@ pub fn server_config_from_pem_files(
 ///     .build()
 ///     .unwrap();
 /// assert_eq!(config.alpn_protocols, [b"h2".to_vec(), b"http/1.1".to_vec()]);
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct ClientConfigBuilder {
@@ -219,4 +221,18 @@ fn alpn_list(alpn: &[&[u8]]) -> Result<Vec<Vec<u8>>, ConfigError> {
 /// Whether `name` fits ALPN's one-byte length prefix (RFC 7301, section 3.1).
 fn valid_alpn(name: &[u8]) -> bool {
     (1..=255).contains(&name.len())
+}
+
+#[cfg(all(test, not(any(feature = "ring", feature = "aws-lc-rs"))))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_provider_building_is_a_typed_error() {
+        // No provider feature, and this test process installs no default.
+        let err = ClientConfigBuilder::without_webpki_roots()
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::NoCryptoProvider), "{err:?}");
+    }
 }

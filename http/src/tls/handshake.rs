@@ -90,6 +90,10 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Future for Handshake<IO> {
 
 /// The handshake without its time limit.
 #[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per handshake and moved out whole when done: boxing the stream would only add an allocation"
+)]
 enum Driver<IO> {
     Running(TlsStream<IO>),
     Failed(io::Error),

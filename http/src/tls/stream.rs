@@ -18,7 +18,7 @@
 //! a bad record, an alert, a failed verification   -> Err(InvalidData), rustls::Error inside
 //! ```
 
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, BufRead, IoSlice, Write};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -171,6 +171,37 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> TlsStream<IO> {
     }
 }
 
+/// Copies the plaintext rustls holds into `buf`, as much as fits.
+///
+/// `Ok` with something copied, or with nothing once the peer's close_notify has
+/// been read (end of file); `WouldBlock` when rustls holds nothing yet;
+/// `UnexpectedEof` once the transport has ended without close_notify.
+///
+/// rustls's chunks are copied straight into `buf`'s unfilled part, never zeroed
+/// first: a caller's large uninitialised buffer (`read_to_end`'s spare capacity)
+/// costs nothing beyond the bytes that land in it.
+fn read_plaintext(conn: &mut Connection, buf: &mut ReadBuf<'_>) -> io::Result<()> {
+    let mut reader = conn.reader();
+    let mut copied = false;
+    while buf.remaining() > 0 {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            // Data already copied is returned now; the condition shows on the next read.
+            Err(_) if copied => break,
+            Err(err) => return Err(err),
+        };
+        if chunk.is_empty() {
+            // close_notify: nothing more will come.
+            break;
+        }
+        let take = chunk.len().min(buf.remaining());
+        buf.put_slice(&chunk[..take]);
+        reader.consume(take);
+        copied = true;
+    }
+    Ok(())
+}
+
 impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<IO> {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -182,12 +213,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<IO> {
             return Poll::Ready(Ok(()));
         }
         loop {
-            match this.conn.reader().read(buf.initialize_unfilled()) {
-                // 0: the peer's close_notify has been read, which is end of file.
-                Ok(read) => {
-                    buf.advance(read);
-                    return Poll::Ready(Ok(()));
-                }
+            match read_plaintext(&mut this.conn, buf) {
+                Ok(()) => return Poll::Ready(Ok(())),
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
                 // UnexpectedEof: the transport ended without close_notify.
                 Err(err) => return Poll::Ready(Err(err)),
