@@ -65,7 +65,7 @@ pub fn server_config_from_pem(
         .with_safe_default_protocol_versions()?
         .with_no_client_auth()
         .with_single_cert(chain, key)?;
-    config.alpn_protocols = alpn_list(alpn)?;
+    config.alpn_protocols = checked_alpn(alpn_list(alpn))?;
     Ok(config)
 }
 
@@ -125,10 +125,7 @@ impl ClientConfigBuilder {
     pub fn with_roots(roots: RootCertStore) -> ClientConfigBuilder {
         ClientConfigBuilder {
             roots,
-            alpn: DEFAULT_CLIENT_ALPN
-                .iter()
-                .map(|name| name.to_vec())
-                .collect(),
+            alpn: alpn_list(DEFAULT_CLIENT_ALPN),
         }
     }
 
@@ -154,20 +151,18 @@ impl ClientConfigBuilder {
     /// Offers the application protocols `alpn`, in order of preference, in place of
     /// those set before; none turns ALPN off.
     pub fn alpn(mut self, alpn: &[&[u8]]) -> ClientConfigBuilder {
-        self.alpn = alpn.iter().map(|name| name.to_vec()).collect();
+        self.alpn = alpn_list(alpn);
         self
     }
 
     /// The configuration, with no client certificate.
     pub fn build(self) -> Result<ClientConfig, ConfigError> {
+        let alpn = checked_alpn(self.alpn)?;
         let mut config = ClientConfig::builder_with_provider(crypto_provider()?)
             .with_safe_default_protocol_versions()?
             .with_root_certificates(self.roots)
             .with_no_client_auth();
-        config.alpn_protocols = self.alpn;
-        if let Some(invalid) = config.alpn_protocols.iter().find(|name| !valid_alpn(name)) {
-            return Err(ConfigError::InvalidAlpnProtocol(invalid.clone()));
-        }
+        config.alpn_protocols = alpn;
         Ok(config)
     }
 }
@@ -208,19 +203,18 @@ fn read_file(path: &Path) -> Result<Vec<u8>, ConfigError> {
     })
 }
 
-/// `alpn` as rustls stores it, each name checked.
-fn alpn_list(alpn: &[&[u8]]) -> Result<Vec<Vec<u8>>, ConfigError> {
-    alpn.iter()
-        .map(|name| match valid_alpn(name) {
-            true => Ok(name.to_vec()),
-            false => Err(ConfigError::InvalidAlpnProtocol(name.to_vec())),
-        })
-        .collect()
+/// `alpn` as rustls stores it.
+fn alpn_list(alpn: &[&[u8]]) -> Vec<Vec<u8>> {
+    alpn.iter().map(|name| name.to_vec()).collect()
 }
 
-/// Whether `name` fits ALPN's one-byte length prefix (RFC 7301, section 3.1).
-fn valid_alpn(name: &[u8]) -> bool {
-    (1..=255).contains(&name.len())
+/// `names`, if each fits ALPN's one-byte length prefix (RFC 7301, section 3.1):
+/// rustls would otherwise send a ClientHello or ServerHello the peer rejects.
+fn checked_alpn(names: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, ConfigError> {
+    match names.iter().find(|name| !(1..=255).contains(&name.len())) {
+        Some(invalid) => Err(ConfigError::InvalidAlpnProtocol(invalid.clone())),
+        None => Ok(names),
+    }
 }
 
 #[cfg(all(test, not(any(feature = "ring", feature = "aws-lc-rs"))))]
