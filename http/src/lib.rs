@@ -6,7 +6,8 @@
 //!   bytes into typed messages and back, with no runtime, socket or clock in them, so
 //!   they are tested byte by byte and fuzzed;
 //! * a thin **async layer** on `avx` ([`server`]) that drives the core over a
-//!   connection.
+//!   connection, in the clear or through TLS ([`tls`], rustls with the `ring`
+//!   provider by default).
 //!
 //! The message types ([`Request`], [`Response`], [`RequestHead`], [`HeaderMap`],
 //! [`Method`], [`StatusCode`], [`Uri`], [`Version`]) are this crate's own, small and
@@ -25,7 +26,7 @@
 //! assert_eq!(body.decode(&mut buf).unwrap(), Some(BodyEvent::End));
 //! ```
 //!
-//! What it does not do (yet): HTTP/2, WebSocket framing, TLS, a client connection
+//! What it does not do (yet): HTTP/2, WebSocket framing, a client connection
 //! pool, content codings (gzip): each is its own module when it comes.
 
 #![forbid(unsafe_code)]
@@ -34,6 +35,8 @@
 pub mod header;
 pub mod http1;
 pub mod server;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod uri;
 
 mod date;
