@@ -136,6 +136,18 @@ impl TimeHandle {
         }
     }
 
+    /// Whether `other` is a handle to the same driver.
+    #[inline]
+    pub(crate) fn ptr_eq(&self, other: &TimeHandle) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// How many handles to this driver are alive.
+    #[cfg(test)]
+    pub(crate) fn handle_count(&self) -> usize {
+        Arc::strong_count(&self.inner)
+    }
+
     /// The driver's clock.
     pub(crate) fn clock(&self) -> &Clock {
         &self.inner.clock

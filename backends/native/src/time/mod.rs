@@ -61,7 +61,13 @@ fn with_time<R>(f: impl FnOnce(&TimeHandle) -> R) -> Option<R> {
 /// A sleep until `deadline` on the current native runtime; `None` without one.
 #[track_caller]
 pub fn try_sleep_until(deadline: Instant) -> Option<Sleep> {
-    with_time(|time| Sleep::new(time.clone(), deadline))
+    // A handle a dropped sleep gave back to this thread's context if there is one: no
+    // reference count to update.
+    match context::time_handle_for_sleep() {
+        Ok(Some(time)) => Some(Sleep::new(time, deadline)),
+        Ok(None) => panic!("{TIMERS_DISABLED}"),
+        Err(_) => None,
+    }
 }
 
 /// The current native runtime's clock (virtual when paused); `None` without a
