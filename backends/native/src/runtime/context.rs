@@ -111,6 +111,7 @@ pub(crate) fn with_current<R>(
 /// A handle to the current runtime's time driver for a new `Sleep`: one that a dropped
 /// sleep gave back if there is one, else a clone. `Ok(None)`: the runtime has timers
 /// disabled.
+#[inline]
 pub(crate) fn time_handle_for_sleep() -> Result<Option<TimeHandle>, TryCurrentError> {
     let taken = CONTEXT.try_with(|cx| {
         if let Some(spare) = cx
@@ -138,6 +139,7 @@ pub(crate) fn time_handle_for_sleep() -> Result<Option<TimeHandle>, TryCurrentEr
 
 /// Takes back the handle of a dropped `Sleep` for the next one, if it belongs to the
 /// current runtime and there is room; drops it otherwise.
+#[inline]
 pub(crate) fn give_back_time_handle(handle: TimeHandle) {
     let refused = CONTEXT.try_with(|cx| {
         let is_current = cx.current.try_borrow().is_ok_and(|current| {

@@ -59,6 +59,8 @@ fn with_time<R>(f: impl FnOnce(&TimeHandle) -> R) -> Option<R> {
 }
 
 /// A sleep until `deadline` on the current native runtime; `None` without one.
+// Inline: a `Sleep` is large, and built in place it is not copied on its way out.
+#[inline]
 #[track_caller]
 pub fn try_sleep_until(deadline: Instant) -> Option<Sleep> {
     // A handle a dropped sleep gave back to this thread's context if there is one: no

@@ -38,6 +38,7 @@ pub struct Sleep {
 
 impl Sleep {
     /// A sleep until `deadline` on `handle`'s driver; it registers when first polled.
+    #[inline]
     pub(crate) fn new(handle: TimeHandle, deadline: Instant) -> Sleep {
         Sleep {
             handle: ManuallyDrop::new(handle),
