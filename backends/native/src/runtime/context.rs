@@ -36,8 +36,9 @@ const NESTED_RUNTIME_ERROR: &str = "Cannot start a runtime from within a runtime
 
 struct Context {
     current: RefCell<Option<scheduler::Handle>>,
-    /// INVARIANT: every handle in it is a clone of `current`'s time handle (so it is
-    /// empty while `current` is `None` or has timers disabled).
+    /// INVARIANT: its `owner` is the address of `current`'s time driver (0 while
+    /// `current` is `None` or has timers disabled), and every handle in it is a clone of
+    /// `current`'s time handle. Both hold because only [`replace_current`] sets `current`.
     spare_time_handles: RefCell<SpareTimeHandles>,
     /// Bumped by every `set_current`, so out-of-order guard drops are caught.
     depth: Cell<usize>,
@@ -55,7 +56,7 @@ thread_local! {
     static CONTEXT: Context = const {
         Context {
             current: RefCell::new(None),
-            spare_time_handles: RefCell::new(SpareTimeHandles::new()),
+            spare_time_handles: RefCell::new(SpareTimeHandles::new(0)),
             depth: Cell::new(0),
             driving: Cell::new(Driving::No),
             scheduler: Scoped::new(),
@@ -141,33 +142,33 @@ pub(crate) fn time_handle_for_sleep() -> Result<Option<TimeHandle>, TryCurrentEr
 /// current runtime and there is room; drops it otherwise.
 #[inline]
 pub(crate) fn give_back_time_handle(handle: TimeHandle) {
-    let refused = CONTEXT.try_with(|cx| {
-        let is_current = cx.current.try_borrow().is_ok_and(|current| {
-            current
-                .as_ref()
-                .and_then(|current| current.driver().time())
-                .is_some_and(|time| time.ptr_eq(&handle))
-        });
-        if !is_current {
-            return Some(handle);
-        }
-        match cx.spare_time_handles.try_borrow_mut() {
-            Ok(mut spares) => spares.push(handle),
-            Err(_) => Some(handle),
-        }
+    let refused = CONTEXT.try_with(|cx| match cx.spare_time_handles.try_borrow_mut() {
+        Ok(mut spares) => spares.push(handle),
+        Err(_) => Some(handle),
     });
-    // Dropped outside the borrows: the last handle's drop may reach back into the
+    // Dropped outside the borrow: the last handle's drop may reach back into the
     // context.
     drop(refused);
 }
 
-/// Empties `spare_time_handles` because `current` is about to change; the caller
-/// drops what it returns once its borrows have ended.
-fn take_spare_time_handles(cx: &Context) -> SpareTimeHandles {
-    std::mem::replace(
+/// Makes `handle` current and empties the spare time handles (keeping room for those
+/// of `handle`'s driver). Returns the previous handle and the old spares, for the
+/// caller to drop (or keep) once the context is no longer borrowed: dropping a
+/// runtime's last handle may reach back into the context.
+fn replace_current(
+    cx: &Context,
+    handle: Option<scheduler::Handle>,
+) -> (Option<scheduler::Handle>, SpareTimeHandles) {
+    let owner = handle
+        .as_ref()
+        .and_then(|handle| handle.driver().time())
+        .map_or(0, TimeHandle::addr);
+    let spares = std::mem::replace(
         &mut *cx.spare_time_handles.borrow_mut(),
-        SpareTimeHandles::new(),
-    )
+        SpareTimeHandles::new(owner),
+    );
+    let prev = cx.current.replace(handle);
+    (prev, spares)
 }
 
 /// Whether a native runtime is current on this thread.
@@ -190,10 +191,9 @@ pub(crate) fn expect_current<R>(f: impl FnOnce(&scheduler::Handle) -> R) -> R {
 pub(crate) fn set_current(handle: &scheduler::Handle) -> SetCurrentGuard {
     CONTEXT
         .try_with(|cx| {
-            // A clone of the new handle replaces the old one, which the guard keeps, so
-            // nothing is dropped here but the spares (which `current` also holds).
-            let spares = take_spare_time_handles(cx);
-            let prev = cx.current.replace(Some(handle.clone()));
+            // The guard keeps the old handle, so nothing is dropped here but the spares
+            // (clones of what the old handle holds).
+            let (prev, spares) = replace_current(cx, Some(handle.clone()));
             drop(spares);
             let depth = cx.depth.get() + 1;
             cx.depth.set(depth);
@@ -231,8 +231,7 @@ impl Drop for SetCurrentGuard {
             cx.depth.set(self.depth - 1);
             // The old handle is dropped after the borrow ends: its drop may reach
             // back into the context (a runtime's last handle shutting it down).
-            let spares = take_spare_time_handles(cx);
-            let replaced = cx.current.replace(prev);
+            let (replaced, spares) = replace_current(cx, prev);
             drop(spares);
             drop(replaced);
         });
@@ -251,8 +250,7 @@ impl fmt::Debug for SetCurrentGuard {
 pub fn suspend() -> SuspendGuard {
     let prev = CONTEXT
         .try_with(|cx| {
-            let spares = take_spare_time_handles(cx);
-            let prev = cx.current.take();
+            let (prev, spares) = replace_current(cx, None);
             drop(spares);
             prev
         })
@@ -274,8 +272,7 @@ impl Drop for SuspendGuard {
     fn drop(&mut self) {
         if let Some(prev) = self.prev.take() {
             let _ = CONTEXT.try_with(|cx| {
-                let spares = take_spare_time_handles(cx);
-                let replaced = cx.current.replace(Some(prev));
+                let (replaced, spares) = replace_current(cx, Some(prev));
                 drop(spares);
                 drop(replaced);
             });
@@ -387,16 +384,20 @@ pub(crate) fn defer(waker: &Waker) {
 /// How many handles [`SpareTimeHandles`] keeps: enough for the sleeps of a `select!`.
 const SPARE_TIME_HANDLES: usize = 8;
 
-/// A small stack of time handles (see the module docs).
+/// A small stack of handles to one time driver (see the module docs).
 struct SpareTimeHandles {
+    /// The address of the driver whose handles it takes ([`TimeHandle::addr`]); 0: none.
+    /// Only compared: it is the address of a live driver, which no other driver shares.
+    owner: usize,
     /// `handles[..len]` are `Some`, the rest `None`.
     handles: [Option<TimeHandle>; SPARE_TIME_HANDLES],
     len: usize,
 }
 
 impl SpareTimeHandles {
-    const fn new() -> SpareTimeHandles {
+    const fn new(owner: usize) -> SpareTimeHandles {
         SpareTimeHandles {
+            owner,
             handles: [const { None }; SPARE_TIME_HANDLES],
             len: 0,
         }
@@ -409,9 +410,13 @@ impl SpareTimeHandles {
         self.handles[last].take()
     }
 
-    /// Keeps `handle`, or hands it back when full.
+    /// Keeps `handle`, or hands it back when it is another driver's or there is no
+    /// room.
     #[inline]
     fn push(&mut self, handle: TimeHandle) -> Option<TimeHandle> {
+        if handle.addr() != self.owner {
+            return Some(handle);
+        }
         let Some(slot) = self.handles.get_mut(self.len) else {
             return Some(handle);
         };
