@@ -916,10 +916,48 @@ mod tests {
         std::sync::Arc::strong_count(counter) - 2
     }
 
+    /// A waker over `Arc<Counter>` whose vtable is a `static`, so that its clones
+    /// always `will_wake` it (a vtable built in a constant may have several addresses,
+    /// as it does under miri, and `will_wake` then says no).
+    fn static_vtable_counter() -> (std::sync::Arc<Counter>, Waker) {
+        use std::task::{RawWaker, RawWakerVTable};
+
+        static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
+
+        // Each waker owns one strong count of the `Arc<Counter>` its data points to.
+        fn clone(data: *const ()) -> RawWaker {
+            // SAFETY: `data` came from `Arc::into_raw` and the waker being cloned owns a
+            // count, so the counter is alive.
+            unsafe { std::sync::Arc::increment_strong_count(data.cast::<Counter>()) };
+            RawWaker::new(data, &VTABLE)
+        }
+        fn wake(data: *const ()) {
+            wake_by_ref(data);
+            drop_waker(data);
+        }
+        fn wake_by_ref(data: *const ()) {
+            // SAFETY: the waker owns a count, so the counter is alive.
+            let counter = unsafe { &*data.cast::<Counter>() };
+            counter.0.fetch_add(1, Ordering::SeqCst);
+        }
+        fn drop_waker(data: *const ()) {
+            // SAFETY: gives back the count this waker owns.
+            unsafe { std::sync::Arc::decrement_strong_count(data.cast::<Counter>()) };
+        }
+
+        let counter = std::sync::Arc::new(Counter(AtomicUsize::new(0)));
+        let data = std::sync::Arc::into_raw(counter.clone()).cast::<()>();
+        // SAFETY: `data` owns a count of a live `Arc<Counter>`, which is what the
+        // vtable's functions expect.
+        let waker = unsafe { Waker::from_raw(RawWaker::new(data, &VTABLE)) };
+        (counter, waker)
+    }
+
     #[test]
     fn a_cancelled_sleeps_waker_is_taken_by_the_next_registration_of_its_task() {
         let (handle, _) = paused_driver();
-        let (wakes, waker) = counter();
+        let (wakes, waker) = static_vtable_counter();
+        assert!(waker.will_wake(&waker.clone()));
         let mut first = sleep_for(&handle, 10);
         assert!(poll(first.as_mut(), &waker).is_pending());
         assert_eq!(clones(&wakes), 1);
