@@ -10,7 +10,7 @@
 //!   on this thread pushes to the local queue instead of the shared one.
 //! * `spare_time_handles`: clones of `current`'s time handle that dropped sleeps gave
 //!   back, for new sleeps to take, so that making and dropping a `Sleep` on a runtime
-//!   thread touches no reference count. They are clones of the handle `current` already
+//!   thread touches no reference count of the driver. They are clones of the handle `current` already
 //!   holds, and are dropped whenever `current` changes, so they keep nothing alive
 //!   longer than `current` does.
 
