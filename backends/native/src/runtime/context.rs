@@ -8,6 +8,11 @@
 //!   this thread, so it panics with tokio's message instead.
 //! * `scheduler`: the scheduler whose core this thread holds right now, so a wake
 //!   on this thread pushes to the local queue instead of the shared one.
+//! * `spare_time_handles`: clones of `current`'s time handle that dropped sleeps gave
+//!   back, for new sleeps to take, so that making and dropping a `Sleep` on a runtime
+//!   thread touches no reference count of the driver. They are clones of the handle `current` already
+//!   holds, and are dropped whenever `current` changes, so they keep nothing alive
+//!   longer than `current` does.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -15,6 +20,7 @@ use std::marker::PhantomData;
 use std::task::Waker;
 
 use crate::scheduler;
+use crate::time::TimeHandle;
 
 /// Tokio's message for a missing runtime, kept verbatim so ported code and tests
 /// that match on it behave the same.
@@ -30,6 +36,10 @@ const NESTED_RUNTIME_ERROR: &str = "Cannot start a runtime from within a runtime
 
 struct Context {
     current: RefCell<Option<scheduler::Handle>>,
+    /// INVARIANT: its `owner` is the address of `current`'s time driver (0 while
+    /// `current` is `None` or has timers disabled), and every handle in it is a clone of
+    /// `current`'s time handle. Both hold because only [`replace_current`] sets `current`.
+    spare_time_handles: RefCell<SpareTimeHandles>,
     /// Bumped by every `set_current`, so out-of-order guard drops are caught.
     depth: Cell<usize>,
     driving: Cell<Driving>,
@@ -46,6 +56,7 @@ thread_local! {
     static CONTEXT: Context = const {
         Context {
             current: RefCell::new(None),
+            spare_time_handles: RefCell::new(SpareTimeHandles::new(0)),
             depth: Cell::new(0),
             driving: Cell::new(Driving::No),
             scheduler: Scoped::new(),
@@ -98,6 +109,68 @@ pub(crate) fn with_current<R>(
     }
 }
 
+/// A handle to the current runtime's time driver for a new `Sleep`: one that a dropped
+/// sleep gave back if there is one, else a clone. `Ok(None)`: the runtime has timers
+/// disabled.
+#[inline]
+pub(crate) fn time_handle_for_sleep() -> Result<Option<TimeHandle>, TryCurrentError> {
+    let taken = CONTEXT.try_with(|cx| {
+        if let Some(spare) = cx
+            .spare_time_handles
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut spares| spares.pop())
+        {
+            return Some(Some(spare));
+        }
+        let current = cx.current.borrow();
+        let handle = current.as_ref()?;
+        Some(handle.driver().time().cloned())
+    });
+    match taken {
+        Ok(Some(time)) => Ok(time),
+        Ok(None) => Err(TryCurrentError {
+            thread_local_destroyed: false,
+        }),
+        Err(_) => Err(TryCurrentError {
+            thread_local_destroyed: true,
+        }),
+    }
+}
+
+/// Takes back the handle of a dropped `Sleep` for the next one, if it belongs to the
+/// current runtime and there is room; drops it otherwise.
+#[inline]
+pub(crate) fn give_back_time_handle(handle: TimeHandle) {
+    let refused = CONTEXT.try_with(|cx| match cx.spare_time_handles.try_borrow_mut() {
+        Ok(mut spares) => spares.push(handle),
+        Err(_) => Some(handle),
+    });
+    // Dropped outside the borrow: the last handle's drop may reach back into the
+    // context.
+    drop(refused);
+}
+
+/// Makes `handle` current and empties the spare time handles (keeping room for those
+/// of `handle`'s driver). Returns the previous handle and the old spares, for the
+/// caller to drop (or keep) once the context is no longer borrowed: dropping a
+/// runtime's last handle may reach back into the context.
+fn replace_current(
+    cx: &Context,
+    handle: Option<scheduler::Handle>,
+) -> (Option<scheduler::Handle>, SpareTimeHandles) {
+    let owner = handle
+        .as_ref()
+        .and_then(|handle| handle.driver().time())
+        .map_or(0, TimeHandle::addr);
+    let spares = std::mem::replace(
+        &mut *cx.spare_time_handles.borrow_mut(),
+        SpareTimeHandles::new(owner),
+    );
+    let prev = cx.current.replace(handle);
+    (prev, spares)
+}
+
 /// Whether a native runtime is current on this thread.
 pub fn has_current() -> bool {
     CONTEXT
@@ -118,7 +191,10 @@ pub(crate) fn expect_current<R>(f: impl FnOnce(&scheduler::Handle) -> R) -> R {
 pub(crate) fn set_current(handle: &scheduler::Handle) -> SetCurrentGuard {
     CONTEXT
         .try_with(|cx| {
-            let prev = cx.current.replace(Some(handle.clone()));
+            // The guard keeps the old handle, so nothing is dropped here but the spares
+            // (clones of what the old handle holds).
+            let (prev, spares) = replace_current(cx, Some(handle.clone()));
+            drop(spares);
             let depth = cx.depth.get() + 1;
             cx.depth.set(depth);
             SetCurrentGuard {
@@ -155,7 +231,8 @@ impl Drop for SetCurrentGuard {
             cx.depth.set(self.depth - 1);
             // The old handle is dropped after the borrow ends: its drop may reach
             // back into the context (a runtime's last handle shutting it down).
-            let replaced = cx.current.replace(prev);
+            let (replaced, spares) = replace_current(cx, prev);
+            drop(spares);
             drop(replaced);
         });
     }
@@ -171,7 +248,14 @@ impl fmt::Debug for SetCurrentGuard {
 /// while a thread is inside a runtime of another backend, so the innermost runtime
 /// is the current one.
 pub fn suspend() -> SuspendGuard {
-    let prev = CONTEXT.try_with(|cx| cx.current.take()).ok().flatten();
+    let prev = CONTEXT
+        .try_with(|cx| {
+            let (prev, spares) = replace_current(cx, None);
+            drop(spares);
+            prev
+        })
+        .ok()
+        .flatten();
     SuspendGuard {
         prev,
         _not_send: PhantomData,
@@ -188,7 +272,8 @@ impl Drop for SuspendGuard {
     fn drop(&mut self) {
         if let Some(prev) = self.prev.take() {
             let _ = CONTEXT.try_with(|cx| {
-                let replaced = cx.current.replace(Some(prev));
+                let (replaced, spares) = replace_current(cx, Some(prev));
+                drop(spares);
                 drop(replaced);
             });
         }
@@ -296,6 +381,51 @@ pub(crate) fn defer(waker: &Waker) {
     });
 }
 
+/// How many handles [`SpareTimeHandles`] keeps: enough for the sleeps of a `select!`.
+const SPARE_TIME_HANDLES: usize = 8;
+
+/// A small stack of handles to one time driver (see the module docs).
+struct SpareTimeHandles {
+    /// The address of the driver whose handles it takes ([`TimeHandle::addr`]); 0: none.
+    /// Only compared: it is the address of a live driver, which no other driver shares.
+    owner: usize,
+    /// `handles[..len]` are `Some`, the rest `None`.
+    handles: [Option<TimeHandle>; SPARE_TIME_HANDLES],
+    len: usize,
+}
+
+impl SpareTimeHandles {
+    const fn new(owner: usize) -> SpareTimeHandles {
+        SpareTimeHandles {
+            owner,
+            handles: [const { None }; SPARE_TIME_HANDLES],
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<TimeHandle> {
+        let last = self.len.checked_sub(1)?;
+        self.len = last;
+        self.handles[last].take()
+    }
+
+    /// Keeps `handle`, or hands it back when it is another driver's or there is no
+    /// room.
+    #[inline]
+    fn push(&mut self, handle: TimeHandle) -> Option<TimeHandle> {
+        if handle.addr() != self.owner {
+            return Some(handle);
+        }
+        let Some(slot) = self.handles.get_mut(self.len) else {
+            return Some(handle);
+        };
+        *slot = Some(handle);
+        self.len += 1;
+        None
+    }
+}
+
 /// A thread-local pointer to a value on the stack of the code that set it.
 ///
 /// INVARIANT: `ptr` is null or points to a value borrowed by a live `set` call
@@ -338,5 +468,104 @@ impl<T> Scoped<T> {
         // outlives this call, since the `set` that installed it is still running
         // further up the stack of this same thread.
         f(unsafe { ptr.as_ref() })
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::runtime::{Config, Flavor, Runtime};
+    use std::time::{Duration, Instant};
+
+    fn runtime_with_time() -> Runtime {
+        let mut config = Config::new(Flavor::CurrentThread);
+        config.enable_time = true;
+        Runtime::new(config).unwrap()
+    }
+
+    /// A clone of `rt`'s time handle, to count the handles alive.
+    fn time_of(rt: &Runtime) -> TimeHandle {
+        rt.handle().inner.driver().time().unwrap().clone()
+    }
+
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(3600)
+    }
+
+    #[test]
+    fn a_dropped_sleeps_handle_is_taken_by_the_next_sleep() {
+        let rt = runtime_with_time();
+        let time = time_of(&rt);
+        let _guard = rt.enter();
+        let before = time.handle_count();
+        let sleep = crate::time::try_sleep_until(far()).unwrap();
+        assert_eq!(time.handle_count(), before + 1);
+        drop(sleep);
+        // Kept by the context, not dropped.
+        assert_eq!(time.handle_count(), before + 1);
+        let again = crate::time::try_sleep_until(far()).unwrap();
+        assert_eq!(time.handle_count(), before + 1);
+        drop(again);
+    }
+
+    #[test]
+    fn spare_handles_are_dropped_when_the_context_changes() {
+        let rt = runtime_with_time();
+        let other = runtime_with_time();
+        let time = time_of(&rt);
+        let before = time.handle_count();
+        {
+            let _guard = rt.enter();
+            drop(crate::time::try_sleep_until(far()).unwrap());
+            assert_eq!(time.handle_count(), before + 1);
+        }
+        assert_eq!(time.handle_count(), before);
+
+        let _guard = rt.enter();
+        drop(crate::time::try_sleep_until(far()).unwrap());
+        {
+            // Entering another runtime drops them too, and so does suspending.
+            let _inner = other.enter();
+            assert_eq!(time.handle_count(), before);
+        }
+        drop(crate::time::try_sleep_until(far()).unwrap());
+        let suspended = suspend();
+        assert_eq!(time.handle_count(), before);
+        drop(suspended);
+    }
+
+    #[test]
+    fn a_sleep_of_another_runtime_is_not_kept() {
+        let rt = runtime_with_time();
+        let other = runtime_with_time();
+        let time = time_of(&rt);
+        let before = time.handle_count();
+        let sleep = {
+            let _guard = rt.enter();
+            crate::time::try_sleep_until(far()).unwrap()
+        };
+        let _guard = other.enter();
+        drop(sleep);
+        assert_eq!(time.handle_count(), before);
+        // Nor one dropped outside any runtime.
+        let sleep = crate::time::try_sleep_until(far()).unwrap();
+        let time = time_of(&other);
+        let before = time.handle_count();
+        drop(_guard);
+        drop(sleep);
+        assert_eq!(time.handle_count(), before - 1);
+    }
+
+    #[test]
+    fn spare_handles_never_exceed_their_room() {
+        let rt = runtime_with_time();
+        let time = time_of(&rt);
+        let _guard = rt.enter();
+        let before = time.handle_count();
+        let sleeps: Vec<_> = (0..SPARE_TIME_HANDLES * 2)
+            .map(|_| crate::time::try_sleep_until(far()).unwrap())
+            .collect();
+        drop(sleeps);
+        assert_eq!(time.handle_count(), before + SPARE_TIME_HANDLES);
     }
 }

@@ -9,6 +9,17 @@
 //! and woken after it is released, in batches of [`WAKE_BATCH`], so no task code runs
 //! under the lock.
 //!
+//! # The spare waker
+//!
+//! Cancelling a sleep leaves its waker with the driver (one spare, under the lock)
+//! instead of dropping it, and a registration whose waker `will_wake` the same task takes
+//! the spare instead of cloning its own: a task that makes, polls and drops sleeps in a
+//! loop (a `timeout` around work that is ready at once) touches no reference count. The
+//! registration reads [`Inner::spare_hint`] without the lock to decide whether to clone
+//! before locking. A spare is dropped, outside the lock, when another cancel replaces
+//! it, when the driver next parks or processes, and at shutdown; so it outlives its
+//! sleep only until the driver's next turn.
+//!
 //! # Parking
 //!
 //! A thread about to park calls [`TimeHandle::park_deadline`], which records, under the
@@ -32,7 +43,7 @@ use std::time::{Duration, Instant};
 use super::clock::Clock;
 use super::entry::{FIRED, IDLE, REGISTERED, TimerEntry};
 use super::wheel::{AlreadyDue, MAX_TICK, Wheel};
-use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use crate::loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use crate::loom::sync::{Arc, Mutex, MutexGuard};
 
 /// tokio's message for using a timer of a runtime that has shut down.
@@ -62,6 +73,10 @@ struct Inner {
     /// the lock, read without it): lets a driver that polls without blocking skip
     /// the clock read and the lock when no timer is pending at all.
     next_hint: AtomicU64,
+    /// [`spare_hint`] of `Locked::spare` ([`NO_SPARE`] without one); written under the
+    /// lock, read without it. Only a hint: the registration checks the spare again under
+    /// the lock.
+    spare_hint: AtomicUsize,
     locked: Mutex<Locked>,
 }
 
@@ -71,6 +86,20 @@ struct Locked {
     park: Park,
     /// Set under the lock by `shutdown`; no registration succeeds afterwards.
     shutdown: bool,
+    /// The waker of the last cancelled entry, for a registration that would wake the
+    /// same task (module docs).
+    spare: Option<Waker>,
+}
+
+/// [`Inner::spare_hint`] when there is no spare.
+const NO_SPARE: usize = usize::MAX;
+
+/// What [`Inner::spare_hint`] records of a waker: the address of its data. Equal hints
+/// do not prove that two wakers wake the same task (`will_wake` does), but different
+/// ones make a match unlikely enough not to take the lock for it.
+#[inline]
+fn spare_hint(waker: &Waker) -> usize {
+    waker.data().addr()
 }
 
 /// Whether a registration must wake the parked driver.
@@ -96,13 +125,27 @@ impl TimeHandle {
                 is_shutdown: AtomicBool::new(false),
                 elapsed_hint: AtomicU64::new(0),
                 next_hint: AtomicU64::new(u64::MAX),
+                spare_hint: AtomicUsize::new(NO_SPARE),
                 locked: Mutex::new(Locked {
                     wheel: Wheel::new(),
                     park: Park::Running,
                     shutdown: false,
+                    spare: None,
                 }),
             }),
         }
+    }
+
+    /// The driver's address: equal for handles to the same driver, and never 0.
+    #[inline]
+    pub(crate) fn addr(&self) -> usize {
+        Arc::as_ptr(&self.inner).addr()
+    }
+
+    /// How many handles to this driver are alive.
+    #[cfg(test)]
+    pub(crate) fn handle_count(&self) -> usize {
+        Arc::strong_count(&self.inner)
     }
 
     /// The driver's clock.
@@ -123,7 +166,9 @@ impl TimeHandle {
         self.inner
             .next_hint
             .store(next.unwrap_or(u64::MAX), Ordering::Relaxed);
+        let spare = self.take_spare(&mut locked);
         drop(locked);
+        drop(spare);
         next.map(|tick| self.tick_to_instant(tick))
     }
 
@@ -140,6 +185,7 @@ impl TimeHandle {
         let mut wakers = WakeList::new();
         loop {
             let mut locked = self.lock();
+            let spare = self.take_spare(&mut locked);
             while !wakers.is_full() {
                 let Some(entry) = locked.wheel.fire_next(now) else {
                     break;
@@ -158,6 +204,7 @@ impl TimeHandle {
                     .store(next.unwrap_or(u64::MAX), Ordering::Relaxed);
             }
             drop(locked);
+            drop(spare);
             wakers.wake_all();
             if !more {
                 return fired;
@@ -187,6 +234,8 @@ impl TimeHandle {
         loop {
             let mut locked = self.lock();
             locked.shutdown = true;
+            // No cancel keeps a spare after this.
+            let spare = self.take_spare(&mut locked);
             while !wakers.is_full() {
                 let Some(entry) = locked.wheel.fire_any() else {
                     break;
@@ -195,6 +244,7 @@ impl TimeHandle {
             }
             let more = wakers.is_full();
             drop(locked);
+            drop(spare);
             wakers.wake_all();
             if !more {
                 return;
@@ -245,12 +295,28 @@ impl TimeHandle {
         // SAFETY: the entry is live (contract).
         let entry_ref = unsafe { entry.as_ref() };
         // The driver may have fired it since the owner looked.
-        if entry_ref.state() == REGISTERED {
-            // SAFETY: REGISTERED entries of this driver's sleeps are linked in its wheel,
-            // and we hold its lock.
-            unsafe { locked.wheel.remove(entry) };
-            entry_ref.set_state(IDLE);
+        if entry_ref.state() != REGISTERED {
+            return;
         }
+        // SAFETY: REGISTERED entries of this driver's sleeps are linked in its wheel,
+        // and we hold its lock.
+        unsafe { locked.wheel.remove(entry) };
+        // SAFETY: still REGISTERED (so ours under the lock) until the store below.
+        let waker = unsafe { entry_ref.with_shared(|shared| shared.waker.take()) };
+        entry_ref.set_state(IDLE);
+        // The waker becomes the spare (module docs); the one it replaces, if any, is
+        // dropped outside the lock. After shutdown no spare is kept.
+        let dropped = match waker {
+            Some(waker) if !locked.shutdown => {
+                self.inner
+                    .spare_hint
+                    .store(spare_hint(&waker), Ordering::Relaxed);
+                locked.spare.replace(waker)
+            }
+            waker => waker,
+        };
+        drop(locked);
+        drop(dropped);
     }
 
     /// Moves a sleep's entry to `deadline`: refiles it if registered (firing it if the
@@ -320,8 +386,23 @@ impl TimeHandle {
             entry_ref.set_state(FIRED);
             return Poll::Ready(());
         }
-        let waker = waker.clone();
+        // Clone before the lock unless the spare looks like it wakes the same task.
+        let clone = (self.inner.spare_hint.load(Ordering::Relaxed) != spare_hint(waker))
+            .then(|| waker.clone());
         let mut locked = self.lock();
+        let waker = match clone {
+            Some(clone) => clone,
+            None => match self.take_spare_for(&mut locked, waker) {
+                Some(spare) => spare,
+                None => {
+                    // The hint was stale: clone outside the lock after all.
+                    drop(locked);
+                    let clone = waker.clone();
+                    locked = self.lock();
+                    clone
+                }
+            },
+        };
         if locked.shutdown {
             drop(locked);
             panic!("{SHUTDOWN_MESSAGE}");
@@ -419,6 +500,30 @@ impl TimeHandle {
             // as far ahead as tokio's "far future".
             .or_else(|| start.checked_add(Duration::from_secs(86400 * 365 * 30)))
             .unwrap_or(start)
+    }
+
+    /// Takes the spare waker out (to be dropped by the caller, outside the lock).
+    #[inline]
+    fn take_spare(&self, locked: &mut Locked) -> Option<Waker> {
+        let spare = locked.spare.take();
+        if spare.is_some() {
+            self.inner.spare_hint.store(NO_SPARE, Ordering::Relaxed);
+        }
+        spare
+    }
+
+    /// Takes the spare waker if it wakes the same task as `waker`.
+    #[inline]
+    fn take_spare_for(&self, locked: &mut Locked, waker: &Waker) -> Option<Waker> {
+        if locked
+            .spare
+            .as_ref()
+            .is_some_and(|spare| spare.will_wake(waker))
+        {
+            self.take_spare(locked)
+        } else {
+            None
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Locked> {
@@ -806,6 +911,151 @@ mod tests {
         let _ = poll(sleep.as_mut(), &waker);
     }
 
+    /// Clones of `counter`'s waker alive besides the test's own `counter` and `waker`.
+    fn clones(counter: &std::sync::Arc<Counter>) -> usize {
+        std::sync::Arc::strong_count(counter) - 2
+    }
+
+    /// A waker over `Arc<Counter>` whose vtable is a `static`, so that its clones
+    /// always `will_wake` it (a vtable built in a constant may have several addresses,
+    /// as it does under miri, and `will_wake` then says no).
+    fn static_vtable_counter() -> (std::sync::Arc<Counter>, Waker) {
+        use std::task::{RawWaker, RawWakerVTable};
+
+        static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
+
+        // Each waker owns one strong count of the `Arc<Counter>` its data points to.
+        fn clone(data: *const ()) -> RawWaker {
+            // SAFETY: `data` came from `Arc::into_raw` and the waker being cloned owns a
+            // count, so the counter is alive.
+            unsafe { std::sync::Arc::increment_strong_count(data.cast::<Counter>()) };
+            RawWaker::new(data, &VTABLE)
+        }
+        fn wake(data: *const ()) {
+            wake_by_ref(data);
+            drop_waker(data);
+        }
+        fn wake_by_ref(data: *const ()) {
+            // SAFETY: the waker owns a count, so the counter is alive.
+            let counter = unsafe { &*data.cast::<Counter>() };
+            counter.0.fetch_add(1, Ordering::SeqCst);
+        }
+        fn drop_waker(data: *const ()) {
+            // SAFETY: gives back the count this waker owns.
+            unsafe { std::sync::Arc::decrement_strong_count(data.cast::<Counter>()) };
+        }
+
+        let counter = std::sync::Arc::new(Counter(AtomicUsize::new(0)));
+        let data = std::sync::Arc::into_raw(counter.clone()).cast::<()>();
+        // SAFETY: `data` owns a count of a live `Arc<Counter>`, which is what the
+        // vtable's functions expect.
+        let waker = unsafe { Waker::from_raw(RawWaker::new(data, &VTABLE)) };
+        (counter, waker)
+    }
+
+    #[test]
+    fn a_cancelled_sleeps_waker_is_taken_by_the_next_registration_of_its_task() {
+        let (handle, _) = paused_driver();
+        let (wakes, waker) = static_vtable_counter();
+        assert!(waker.will_wake(&waker.clone()));
+        let mut first = sleep_for(&handle, 10);
+        assert!(poll(first.as_mut(), &waker).is_pending());
+        assert_eq!(clones(&wakes), 1);
+        drop(first);
+        // Kept as the spare, not dropped.
+        assert_eq!(clones(&wakes), 1);
+
+        let mut second = sleep_for(&handle, 10);
+        assert!(poll(second.as_mut(), &waker).is_pending());
+        // Took the spare instead of cloning.
+        assert_eq!(clones(&wakes), 1);
+        handle.clock().advance(10 * MS);
+        assert_eq!(handle.process(), 1);
+        assert_eq!(wakes.get(), 1);
+        assert_eq!(clones(&wakes), 0);
+    }
+
+    #[test]
+    fn another_tasks_registration_leaves_the_spare_alone() {
+        let (handle, _) = paused_driver();
+        let (first_wakes, first_waker) = counter();
+        let (second_wakes, second_waker) = counter();
+        let mut first = sleep_for(&handle, 10);
+        assert!(poll(first.as_mut(), &first_waker).is_pending());
+        drop(first);
+
+        let mut second = sleep_for(&handle, 10);
+        assert!(poll(second.as_mut(), &second_waker).is_pending());
+        assert_eq!((clones(&first_wakes), clones(&second_wakes)), (1, 1));
+        // Cancelling the second replaces the spare; the first task's clone is dropped.
+        drop(second);
+        assert_eq!((clones(&first_wakes), clones(&second_wakes)), (0, 1));
+
+        let mut third = sleep_for(&handle, 10);
+        assert!(poll(third.as_mut(), &first_waker).is_pending());
+        handle.clock().advance(10 * MS);
+        assert_eq!(handle.process(), 1);
+        assert_eq!((first_wakes.get(), second_wakes.get()), (1, 0));
+    }
+
+    #[test]
+    fn the_spare_is_dropped_by_the_next_driver_turn_and_by_shutdown() {
+        let (handle, _) = paused_driver();
+        let (wakes, waker) = counter();
+        let cancel_one = |handle: &TimeHandle| {
+            let mut sleep = sleep_for(handle, 10);
+            assert!(poll(sleep.as_mut(), &waker).is_pending());
+        };
+
+        cancel_one(&handle);
+        assert_eq!(clones(&wakes), 1);
+        assert_eq!(handle.process(), 0);
+        assert_eq!(clones(&wakes), 0);
+
+        cancel_one(&handle);
+        assert_eq!(clones(&wakes), 1);
+        assert_eq!(handle.park_deadline(), None);
+        assert_eq!(clones(&wakes), 0);
+        handle.unparked();
+
+        cancel_one(&handle);
+        assert_eq!(clones(&wakes), 1);
+        handle.shutdown();
+        assert_eq!(clones(&wakes), 0);
+        assert_eq!(wakes.get(), 0);
+    }
+
+    #[test]
+    fn a_stale_spare_hint_still_registers_the_callers_waker() {
+        let (handle, _) = paused_driver();
+        let (first_wakes, first_waker) = counter();
+        let (second_wakes, second_waker) = counter();
+        let mut first = sleep_for(&handle, 10);
+        assert!(poll(first.as_mut(), &first_waker).is_pending());
+        drop(first);
+        // Same data pointer, another vtable: the hint matches, `will_wake` does not.
+        let data = first_waker.data();
+        let lookalike = {
+            fn clone(data: *const ()) -> std::task::RawWaker {
+                std::task::RawWaker::new(data, &LOOKALIKE)
+            }
+            fn noop(_: *const ()) {}
+            static LOOKALIKE: std::task::RawWakerVTable =
+                std::task::RawWakerVTable::new(clone, noop, noop, noop);
+            // SAFETY: the vtable's functions do nothing with `data` (never dereferenced).
+            unsafe { Waker::from_raw(std::task::RawWaker::new(data, &LOOKALIKE)) }
+        };
+        let mut second = sleep_for(&handle, 10);
+        assert!(poll(second.as_mut(), &lookalike).is_pending());
+        // The spare stayed; the lookalike was cloned and registered.
+        assert_eq!(clones(&first_wakes), 1);
+        let mut third = sleep_for(&handle, 10);
+        assert!(poll(third.as_mut(), &second_waker).is_pending());
+        handle.clock().advance(10 * MS);
+        assert_eq!(handle.process(), 2);
+        assert_eq!((first_wakes.get(), second_wakes.get()), (0, 1));
+    }
+
     #[test]
     #[should_panic(expected = "A Tokio 1.x context was found, but it is being shutdown.")]
     fn polling_a_new_sleep_after_shutdown_panics() {
@@ -931,6 +1181,36 @@ mod loom_tests {
             let _ = poll(sleep.as_mut(), &waker);
             assert_eq!(handle.next_expiration(), Some(at(&handle, 10)));
             drop(sleep);
+            assert_eq!(handle.next_expiration(), None);
+        });
+    }
+
+    #[test]
+    fn cancel_leaving_a_spare_races_a_registration_of_the_same_task() {
+        loom::model(|| {
+            let handle = driver_at_5ms();
+            let (count, waker) = counter();
+            let mut first = Box::pin(Sleep::new(handle.clone(), at(&handle, 50)));
+            assert!(poll(first.as_mut(), &waker).is_pending());
+
+            let registrar = {
+                let handle = handle.clone();
+                let waker = waker.clone();
+                thread::spawn(move || {
+                    let mut second = Box::pin(Sleep::new(handle.clone(), at(&handle, 3)));
+                    assert!(poll(second.as_mut(), &waker).is_pending());
+                    second
+                })
+            };
+            drop(first);
+            let second = registrar.join().unwrap();
+
+            // The second sleep wakes the task once, with the spare or its own clone.
+            assert_eq!(handle.process(), 1);
+            assert_eq!(wakes(&count), 1);
+            assert!(second.is_elapsed());
+            // No clone is left behind: only `count` and `waker` remain.
+            assert_eq!(std::sync::Arc::strong_count(&count), 2);
             assert_eq!(handle.next_expiration(), None);
         });
     }

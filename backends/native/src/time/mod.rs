@@ -5,8 +5,10 @@
 //! entry.rs   TimerEntry: the node a Sleep embeds; the intrusive lists; who owns what
 //! level.rs   one wheel level: 64 slot lists and an occupancy bitmap
 //! wheel.rs   the 6-level wheel: file, cancel, cascade, fire
-//! driver.rs  TimeHandle: the wheel behind one lock, process, park/unpark, shutdown
-//! sleep.rs   Sleep: registers on first poll, cancels on drop
+//! driver.rs  TimeHandle: the wheel behind one lock, process, park/unpark, shutdown,
+//!            the spare waker a cancel leaves for the next registration of its task
+//! sleep.rs   Sleep: registers on first poll, cancels on drop, then gives its handle
+//!            back to the runtime context for the next sleep
 //! ```
 //!
 //! # Invariants
@@ -16,8 +18,12 @@
 //!   own.
 //! - The wheel only links entries of pinned sleeps, and a sleep unlinks its entry (under
 //!   the driver's lock) before it is dropped; see `entry.rs` for who owns which field.
-//! - No task code runs under the driver's lock: wakers are cloned before it and woken
-//!   after it.
+//! - No task code runs under the driver's lock: wakers are cloned before it, and woken
+//!   and dropped after it.
+//! - A task that makes, polls and drops sleeps in a row on a runtime thread (a `timeout`
+//!   around work that is ready at once) pays two lock round trips a sleep and no
+//!   reference-count update: the driver handle comes from the context's spares
+//!   (`runtime::context`) and the waker from the driver's spare.
 //!
 //! # For the runtime
 //!
@@ -59,9 +65,17 @@ fn with_time<R>(f: impl FnOnce(&TimeHandle) -> R) -> Option<R> {
 }
 
 /// A sleep until `deadline` on the current native runtime; `None` without one.
+// Inline: a `Sleep` is large, and built in place it is not copied on its way out.
+#[inline]
 #[track_caller]
 pub fn try_sleep_until(deadline: Instant) -> Option<Sleep> {
-    with_time(|time| Sleep::new(time.clone(), deadline))
+    // A handle a dropped sleep gave back to this thread's context if there is one: no
+    // reference count to update.
+    match context::time_handle_for_sleep() {
+        Ok(Some(time)) => Some(Sleep::new(time, deadline)),
+        Ok(None) => panic!("{TIMERS_DISABLED}"),
+        Err(_) => None,
+    }
 }
 
 /// The current native runtime's clock (virtual when paused); `None` without a

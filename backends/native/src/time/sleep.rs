@@ -3,10 +3,12 @@
 //! The sleep embeds its timer entry, so registering it allocates nothing; that makes it
 //! `!Unpin`. It registers lazily, on its first poll (a sleep created and dropped unpolled
 //! never touches the driver), and its `Drop` unlinks the entry, so the wheel never holds
-//! a dangling pointer.
+//! a dangling pointer. `Drop` then gives its driver handle back to the thread's runtime
+//! context for the next sleep to take (see `runtime::context`).
 
 use std::fmt;
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::task::{Context, Poll, ready};
@@ -14,6 +16,7 @@ use std::time::Instant;
 
 use super::driver::{SHUTDOWN_MESSAGE, TimeHandle};
 use super::entry::{FIRED, REGISTERED, TimerEntry};
+use crate::runtime::context;
 
 /// A future that completes at a deadline; see `avx::time::sleep`.
 ///
@@ -26,7 +29,8 @@ use super::entry::{FIRED, REGISTERED, TimerEntry};
 /// Polling a `Sleep` after its runtime has shut down panics, as in tokio.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
-    handle: TimeHandle,
+    /// Taken out only by `Drop`.
+    handle: ManuallyDrop<TimeHandle>,
     deadline: Instant,
     /// Linked into the driver's wheel while registered; `!Unpin`.
     entry: TimerEntry,
@@ -34,9 +38,10 @@ pub struct Sleep {
 
 impl Sleep {
     /// A sleep until `deadline` on `handle`'s driver; it registers when first polled.
+    #[inline]
     pub(crate) fn new(handle: TimeHandle, deadline: Instant) -> Sleep {
         Sleep {
-            handle,
+            handle: ManuallyDrop::new(handle),
             deadline,
             entry: TimerEntry::new(),
         }
@@ -98,6 +103,9 @@ impl Drop for Sleep {
             // its entry has not moved; `drop` is the owner's last operation.
             unsafe { self.handle.cancel(entry) };
         }
+        // SAFETY: `drop` runs once and nothing uses `handle` after this.
+        let handle = unsafe { ManuallyDrop::take(&mut self.handle) };
+        context::give_back_time_handle(handle);
     }
 }
 
