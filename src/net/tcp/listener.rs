@@ -33,8 +33,10 @@ impl TcpListener {
     /// turn: the first that binds, or the error of the last attempt. Port 0 asks
     /// the OS for a free port; [`local_addr`](Self::local_addr) says which.
     ///
-    /// Sets `SO_REUSEADDR` (so a restarted server can bind at once) and a backlog
-    /// of 1024, as tokio does. To configure the socket first, use
+    /// Sets `SO_REUSEADDR` (so a restarted server can bind at once), as tokio
+    /// does, and a backlog of 1024 (tokio over mio 1.x listens with std's 128; a
+    /// burst of connects past that costs each dropped SYN a one-second retry). To
+    /// configure the socket first, use
     /// [`TcpSocket`](crate::net::TcpSocket).
     ///
     /// # Panics
