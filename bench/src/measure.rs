@@ -132,7 +132,7 @@ fn timed(
     for rt in &runtimes {
         rt.measure(workload, ops);
     }
-    let has_floor = floor_run(workload, ops).is_some();
+    let has_floor = floor_run(workload, flavor, ops).is_some();
     progress.warm_up_done();
 
     let mut values = vec![vec![Vec::with_capacity(plan.rounds); runtimes.len()]; metrics.len()];
@@ -145,7 +145,7 @@ fn timed(
             }
         }
         if has_floor {
-            if let Some(run) = floor_run(workload, ops) {
+            if let Some(run) = floor_run(workload, flavor, ops) {
                 for (m, metric) in metrics.iter().enumerate() {
                     floor_values[m].push(metric.of(&run, ops));
                 }
@@ -153,7 +153,7 @@ fn timed(
         }
         progress.round_done(round + 1, plan.rounds);
     }
-    let floor = floor_label(workload)
+    let floor = floor_label(workload, flavor)
         .filter(|_| has_floor)
         .map(|label| (label, floor_values));
     (values, floor)
