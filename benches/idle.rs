@@ -117,6 +117,9 @@ pub fn idle_connection_bytes(
         Rt::Tokio(rt) => rt.block_on(on_tokio::idle_connections_rss(connections, start)),
         Rt::Avx(rt) => rt.block_on(on_avx::idle_connections_rss(connections, start)),
     }?;
+    // The server's end closes first, so the TIME_WAITs are the server's, on the
+    // listener's one port, and not the clients' on ten thousand ephemeral ports.
+    drop(rt);
     drop(clients.stdin.take());
     let status = clients.wait()?;
     if !status.success() {

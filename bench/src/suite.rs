@@ -249,8 +249,8 @@ pub fn suite() -> Vec<Case> {
     const RATE: &[Metric] = &[Metric::OpsPerSec];
     cases.extend([
         Case::showing(echo(1, 64), mt, 3_000, RATE),
-        Case::showing(echo(64, 64), mt, 12_000, RATE),
-        Case::showing(echo(256, 64), mt, 12_000, RATE),
+        Case::showing(echo(64, 64), mt, 8_000, RATE),
+        Case::showing(echo(256, 64), mt, 8_000, RATE),
         Case::showing(echo(1, 16 * 1024), mt, 1_500, RATE),
         Case::showing(echo(64, 16 * 1024), mt, 3_000, RATE),
         Case::showing(echo(256, 16 * 1024), mt, 3_000, RATE),
@@ -260,7 +260,7 @@ pub fn suite() -> Vec<Case> {
         Case::showing(Workload::TcpPingPong, ct, 3_000, ROUND_TRIPS),
         Case::showing(Workload::TcpPingPong, mt, 3_000, ROUND_TRIPS),
         Case::showing(http(1), mt, 3_000, REQUESTS),
-        Case::showing(http(64), mt, 12_000, REQUESTS),
+        Case::showing(http(64), mt, 8_000, REQUESTS),
     ]);
     cases.extend([
         // memory

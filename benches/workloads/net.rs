@@ -12,6 +12,13 @@
 //!   until the client's delayed ACK, 40 ms later, and the run measures that timer.
 //! - It joins every task it spawned before it returns, so nothing of one run runs
 //!   into the next contender's.
+//! - After its clock stops, its clients close with `SO_LINGER` 0 (a reset) and
+//!   the servers take a reset as the end of the stream. A normal close leaves the
+//!   closing end in TIME_WAIT for a minute, holding its ephemeral port: a full
+//!   report would leave tens of thousands, and programs on the same machine that
+//!   bind port 0 meet them. (The accept workload, whose closes are what it
+//!   measures, closes normally from the server side, whose TIME_WAITs sit on the
+//!   listener's one port.)
 //! - A failed socket call panics the run: a benchmark has nothing to fall back on,
 //!   and the report must not show a number for work that was not done.
 
@@ -31,7 +38,11 @@ macro_rules! net_workloads {
 
             let mut buf = vec![0u8; buffer];
             loop {
-                let read = stream.read(&mut buf).await.expect("the echo reads");
+                let read = match stream.read(&mut buf).await {
+                    Ok(read) => read,
+                    Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => 0,
+                    Err(e) => panic!("the echo reads: {e}"),
+                };
                 if read == 0 {
                     return;
                 }
@@ -81,6 +92,13 @@ macro_rules! net_workloads {
             streams
         }
 
+        /// Closes every client stream with a reset (see the module's invariants).
+        fn close_abortively(streams: Vec<$krate::net::TcpStream>) {
+            for stream in streams {
+                stream.set_zero_linger().expect("SO_LINGER sets");
+            }
+        }
+
         /// Joins the server's accept task and every serving task it spawned.
         async fn join_server(server: $krate::task::JoinHandle<Vec<$krate::task::JoinHandle<()>>>) {
             for served in server.await.expect("the accept task ends") {
@@ -123,7 +141,7 @@ macro_rules! net_workloads {
             }
             let section = start.elapsed();
 
-            drop(streams);
+            close_abortively(streams);
             join_server(server).await;
             Recorded::section(section)
         }
@@ -223,7 +241,7 @@ macro_rules! net_workloads {
             }
             let section = start.elapsed();
 
-            drop(stream);
+            close_abortively(vec![stream]);
             join_server(server).await;
             Recorded::timed(section, latencies)
         }
