@@ -15,17 +15,26 @@
 //! for every contender.
 //!
 //! The steps: build the runtime, bind the listener, read `VmRSS`; start the
-//! clients (std, blocking connects); accept every connection and spawn its echo
-//! task; wait until each task has run to its first read, which is pending (the
-//! connection is idle); read `VmRSS` again. The figure is the growth over the
-//! connection count.
+//! clients (std, blocking); accept every connection and spawn its echo task;
+//! wait until each has echoed one byte and is back in its read, which is
+//! pending (the connection is idle, as a keep-alive connection between
+//! requests); read `VmRSS` again. The figure is the growth over the connection
+//! count.
+//!
+//! The one echo paces the clients: they connect [`IDLE_CLIENT_BATCH`] at a time
+//! and wait for each one's echo before the next batch, so no more connections
+//! than that wait in the listen backlog. That backlog is 128 for tokio's
+//! `TcpListener::bind` (mio's, as std's) and 1024 for avx's. A blocking client
+//! that connects as fast as it can overflows the smaller one; each overflow
+//! costs a SYN retransmission, a second, and the measurement took 8 to 16
+//! seconds on tokio instead of a fraction of one.
 //!
 //! Both processes first raise `RLIMIT_NOFILE`'s soft limit to the hard limit
 //! (through `libc`, the only use of it here); the count is cut to what that limit
 //! leaves after [`FD_RESERVE`] descriptors for the runtime, and the report shows
 //! the count used.
 
-use std::io;
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::Child;
 use std::time::Duration;
@@ -35,6 +44,10 @@ use crate::{Contender, Flavor, Rt};
 
 /// The read buffer each idle echo task holds in its state.
 pub const IDLE_ECHO_BUFFER: usize = 64;
+
+/// Connections the client process opens before it waits for their echoes.
+/// Below the smallest listen backlog of the contenders (tokio's, 128).
+pub const IDLE_CLIENT_BATCH: usize = 64;
 
 /// How long the server waits for all the clients' connections.
 pub(crate) const IDLE_ACCEPT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -134,8 +147,10 @@ pub fn idle_connection_bytes(
 }
 
 /// The client process of [`idle_connection_bytes`]: raises the descriptor limit,
-/// connects `connections` times to `addr` with blocking `std` streams, and holds
-/// them until stdin reaches its end (the server closes it, or dies).
+/// connects `connections` times to `addr` with blocking `std` streams,
+/// [`IDLE_CLIENT_BATCH`] at a time, each batch sending a byte on each stream and
+/// reading its echo before the next batch; holds them until stdin reaches its
+/// end (the server closes it, or dies).
 pub fn hold_idle_clients(addr: SocketAddr, connections: usize) -> io::Result<()> {
     let possible = idle_connections_possible(connections)?;
     if possible < connections {
@@ -143,15 +158,25 @@ pub fn hold_idle_clients(addr: SocketAddr, connections: usize) -> io::Result<()>
             "RLIMIT_NOFILE allows {possible} client connections, not {connections}"
         )));
     }
+    let failed = |i: usize, e: io::Error| {
+        io::Error::new(
+            e.kind(),
+            format!("connection {i} of {connections} to {addr}: {e}"),
+        )
+    };
     let mut streams = Vec::with_capacity(connections);
-    for i in 0..connections {
-        let stream = TcpStream::connect(addr).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("connection {i} of {connections} to {addr}: {e}"),
-            )
-        })?;
-        streams.push(stream);
+    while streams.len() < connections {
+        let first = streams.len();
+        let batch = IDLE_CLIENT_BATCH.min(connections - first);
+        for i in first..first + batch {
+            let mut stream = TcpStream::connect(addr).map_err(|e| failed(i, e))?;
+            stream.write_all(&[1]).map_err(|e| failed(i, e))?;
+            streams.push(stream);
+        }
+        for (i, stream) in streams.iter_mut().enumerate().skip(first) {
+            let mut echo = [0u8; 1];
+            stream.read_exact(&mut echo).map_err(|e| failed(i, e))?;
+        }
     }
     io::copy(&mut io::stdin().lock(), &mut io::sink())?;
     drop(streams);

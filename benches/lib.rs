@@ -48,7 +48,7 @@ pub mod workloads;
 pub use fixture::{SMALL_FILE_BYTES, SMALL_FILE_COUNT, SmallFiles, small_files};
 pub use floor::{floor_label, floor_run};
 pub use idle::{
-    IDLE_ECHO_BUFFER, IdleConnections, hold_idle_clients, idle_connection_bytes,
+    IDLE_CLIENT_BATCH, IDLE_ECHO_BUFFER, IdleConnections, hold_idle_clients, idle_connection_bytes,
     idle_connections_possible, raise_open_file_limit,
 };
 pub use signal::Signal;

@@ -250,13 +250,15 @@ macro_rules! net_workloads {
         /// `idle.rs`): binds a loopback listener, reads the resident set, calls
         /// `start_clients` with the listener's address, accepts `connections`,
         /// each served by an echo task whose state holds an `IDLE_ECHO_BUFFER`-byte
-        /// buffer, waits until every echo task has run to its first read (pending:
-        /// the connection is idle), and reads the resident set again.
+        /// buffer, waits until every echo task has echoed the client's one byte
+        /// and is back in its read (pending: the connection is idle), and reads
+        /// the resident set again.
         ///
         /// Returns both readings and what `start_clients` returned, so that the
         /// clients stay connected until the caller lets them go. Runs on a
-        /// current-thread runtime: when the main task sees every echo task
-        /// started, each has also registered its read.
+        /// current-thread runtime: a task counts itself served after its first
+        /// echo and goes on to its next read in the same poll, so when the main
+        /// task sees every one served, each is parked in that read.
         pub(crate) async fn idle_connections_rss<C>(
             connections: usize,
             start_clients: impl FnOnce(std::net::SocketAddr) -> std::io::Result<C>,
@@ -270,41 +272,44 @@ macro_rules! net_workloads {
             let before = $crate::rss_bytes().ok_or_else(no_rss)?;
             let clients = start_clients(listener.local_addr()?)?;
 
-            let started = Arc::new(AtomicUsize::new(0));
-            let accept_all = async {
+            let served = Arc::new(AtomicUsize::new(0));
+            let serve_all = async {
                 for _ in 0..connections {
                     let (mut stream, _) = listener.accept().await?;
-                    let started = started.clone();
-                    // Detached: the process ends with them.
+                    let served = served.clone();
+                    // Detached: the runtime's end drops them.
                     drop($krate::spawn(async move {
-                        started.fetch_add(1, Ordering::Relaxed);
                         let mut buf = [0u8; $crate::idle::IDLE_ECHO_BUFFER];
+                        let mut first = true;
                         while let Ok(read @ 1..) = stream.read(&mut buf).await {
                             if stream.write_all(&buf[..read]).await.is_err() {
                                 return;
                             }
+                            if std::mem::take(&mut first) {
+                                served.fetch_add(1, Ordering::Relaxed);
+                            }
                         }
                     }));
                 }
+                while served.load(Ordering::Relaxed) < connections {
+                    $krate::task::yield_now().await;
+                }
                 Ok::<(), std::io::Error>(())
             };
-            // One timer for the whole accept loop: a client process that died
-            // must not leave the server waiting forever.
-            $krate::time::timeout($crate::idle::IDLE_ACCEPT_TIMEOUT, accept_all)
+            // One timer for the whole of it: a client process that died must
+            // not leave the server waiting forever.
+            $krate::time::timeout($crate::idle::IDLE_ACCEPT_TIMEOUT, serve_all)
                 .await
                 .map_err(|_| {
                     std::io::Error::new(
                         std::io::ErrorKind::TimedOut,
                         format!(
-                            "{} of {connections} connections arrived within {:?}",
-                            started.load(Ordering::Relaxed),
+                            "{} of {connections} connections were served within {:?}",
+                            served.load(Ordering::Relaxed),
                             $crate::idle::IDLE_ACCEPT_TIMEOUT
                         ),
                     )
                 })??;
-            while started.load(Ordering::Relaxed) < connections {
-                $krate::task::yield_now().await;
-            }
             let after = $crate::rss_bytes().ok_or_else(no_rss)?;
             Ok((before, after, clients))
         }
