@@ -23,11 +23,10 @@
 //!
 //! The one echo paces the clients: they connect [`IDLE_CLIENT_BATCH`] at a time
 //! and wait for each one's echo before the next batch, so no more connections
-//! than that wait in the listen backlog. That backlog is 128 for tokio's
-//! `TcpListener::bind` (mio's, as std's) and 1024 for avx's. A blocking client
-//! that connects as fast as it can overflows the smaller one; each overflow
-//! costs a SYN retransmission, a second, and the measurement took 8 to 16
-//! seconds on tokio instead of a fraction of one.
+//! than that wait in the listen backlog (1024 here; `TcpListener::bind` gives
+//! 128 on tokio). A blocking client that connects as fast as it can overflows a
+//! backlog; each overflow costs a SYN retransmission, a second, and with
+//! tokio's 128 the measurement took 8 to 16 seconds instead of under one.
 //!
 //! Both processes first raise `RLIMIT_NOFILE`'s soft limit to the hard limit
 //! (through `libc`, the only use of it here); the count is cut to what that limit
@@ -46,7 +45,7 @@ use crate::{Contender, Flavor, Rt};
 pub const IDLE_ECHO_BUFFER: usize = 64;
 
 /// Connections the client process opens before it waits for their echoes.
-/// Below the smallest listen backlog of the contenders (tokio's, 128).
+/// Well below the listen backlog, and below tokio's default one (128) too.
 pub const IDLE_CLIENT_BATCH: usize = 64;
 
 /// How long the server waits for all the clients' connections.

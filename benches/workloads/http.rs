@@ -115,7 +115,7 @@ macro_rules! http_workloads {
         }
 
         async fn http_keepalive(connections: usize, n: usize) -> Recorded {
-            let listener = loopback_listener().await;
+            let listener = loopback_listener().expect("a loopback listener binds");
             let addr = listener.local_addr().unwrap();
             let server = spawn_server(listener, connections, http_serve);
             let streams = connect_all(addr, connections).await;

@@ -111,6 +111,9 @@ pub const WATCH_RECEIVERS: usize = 4;
 pub const FS_READERS: usize = 8;
 /// Tasks connecting at once in the accept workload.
 pub const ACCEPT_CONNECTORS: usize = 16;
+/// The listen backlog of every network workload's listener, on every
+/// contender.
+pub const LISTEN_BACKLOG: u32 = 1024;
 /// Bytes per message in the UDP and TCP ping-pongs.
 pub const PING_PONG_BYTES: usize = 64;
 
