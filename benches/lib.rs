@@ -15,18 +15,24 @@
 //! The runtime and timer workloads synchronise with [`Signal`], a minimal oneshot
 //! written here, so that they measure the scheduler and not a channel.
 //!
+//! The network workloads (`workloads/net.rs`, `workloads/http.rs`) run client and
+//! server on the contender's own runtime over loopback. They connect before their
+//! clock starts and report the time of their measured section (see [`Run`]).
+//!
 //! # Adding a workload
 //!
 //! 1. A variant of [`Workload`], with its [`name`](Workload::name) and
 //!    [`area`](Workload::area).
 //! 2. Its body, written once with `$krate::` paths, in the area's macro
-//!    (`workloads/runtime.rs`, `timer.rs`, `sync.rs`, `fs.rs`; a new area is a new
-//!    file whose macro `workloads!` in `workloads/mod.rs` invokes).
+//!    (`workloads/runtime.rs`, `timer.rs`, `sync.rs`, `fs.rs`, `net.rs`,
+//!    `http.rs`; a new area is a new file whose macro `workloads!` in
+//!    `workloads/mod.rs` invokes).
 //! 3. An arm in the dispatcher in `workloads/mod.rs`. A workload that times
-//!    each operation (a request's latency) returns those times from its arm with
-//!    `return`; the others end the match and the run returns no times.
+//!    each operation (a request's latency), or only a section of its run (after
+//!    connecting), returns a `Recorded` from its arm with
+//!    `return`; the others end the match and the run is timed whole.
 //! 4. Optionally a blocking floor in [`floor_run`] (the same work with `std` on
-//!    plain threads), shown beside the contenders.
+//!    plain threads, in `floor.rs`), shown beside the contenders.
 //! 5. A line in the report's suite (`bench/src/suite.rs`), which picks the flavor,
 //!    the operations per run and the metrics shown.
 
@@ -34,10 +40,17 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 mod fixture;
+mod floor;
+mod idle;
 mod signal;
 pub mod workloads;
 
 pub use fixture::{SMALL_FILE_BYTES, SMALL_FILE_COUNT, SmallFiles, small_files};
+pub use floor::{floor_label, floor_run};
+pub use idle::{
+    IDLE_CLIENT_BATCH, IDLE_ECHO_BUFFER, IdleConnections, hold_idle_clients, idle_connection_bytes,
+    idle_connections_possible, raise_open_file_limit,
+};
 pub use signal::Signal;
 pub use workloads::Workload;
 
@@ -102,7 +115,8 @@ impl Flavor {
 /// What one run of a workload measured.
 #[derive(Clone, Debug)]
 pub struct Run {
-    /// Wall time of the whole run, from `block_on`'s call to its return.
+    /// Wall time of the whole run, from `block_on`'s call to its return; for a
+    /// workload that sets up first (binds and connects), of its measured section.
     pub elapsed: Duration,
     /// Per-operation times, for workloads that record them (else empty).
     pub latencies: Latencies,
@@ -166,43 +180,15 @@ impl Rt {
     /// per-operation times the workload recorded.
     pub fn measure(&self, workload: Workload, n: usize) -> Run {
         let start = Instant::now();
-        let latencies = match self {
+        let recorded = match self {
             Rt::Tokio(rt) => rt.block_on(workloads::on_tokio::run(workload, n)),
             Rt::Avx(rt) => rt.block_on(workloads::on_avx::run(workload, n)),
         };
+        let whole = start.elapsed();
         Run {
-            elapsed: start.elapsed(),
-            latencies,
+            elapsed: recorded.section.unwrap_or(whole),
+            latencies: recorded.latencies,
         }
-    }
-}
-
-/// The blocking floor of `workload`, if it has one: the same work done with `std`
-/// on the calling thread, timed like a contender's run. It shows what the work
-/// itself costs, under every runtime's overhead; [`floor_label`] names it.
-pub fn floor_run(workload: Workload, n: usize) -> Option<Run> {
-    let start = Instant::now();
-    match workload {
-        Workload::FsReadSmall => {
-            let files = small_files();
-            for i in 0..n {
-                let bytes = std::fs::read(files.path(i)).expect("a fixture file reads");
-                std::hint::black_box(bytes);
-            }
-        }
-        _ => return None,
-    }
-    Some(Run {
-        elapsed: start.elapsed(),
-        latencies: Latencies::new(),
-    })
-}
-
-/// What [`floor_run`] does for `workload`, if it has a floor.
-pub fn floor_label(workload: Workload) -> Option<&'static str> {
-    match workload {
-        Workload::FsReadSmall => Some("std::fs::read, one thread"),
-        _ => None,
     }
 }
 

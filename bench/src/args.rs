@@ -3,6 +3,7 @@
 //! argument; nothing here panics or exits.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use avx_benches::Contender;
@@ -37,6 +38,14 @@ pub const DEFAULT_OUT: &str = "target/avx-bench";
 /// The hidden child mode's flag: `--parked-task-bytes <contender> <tasks>`.
 pub const CHILD_FLAG: &str = "--parked-task-bytes";
 
+/// The hidden child mode that measures idle connections:
+/// `--idle-conn-bytes <contender> <connections>`.
+pub const IDLE_SERVER_FLAG: &str = "--idle-conn-bytes";
+
+/// The hidden child mode that holds the idle connections' client ends:
+/// `--idle-conn-clients <addr> <connections>`.
+pub const IDLE_CLIENTS_FLAG: &str = "--idle-conn-clients";
+
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
@@ -52,6 +61,22 @@ pub enum Command {
         contender: Contender,
         /// How many tasks.
         tasks: usize,
+    },
+    /// Child mode: measure one contender's memory per idle connection, print
+    /// the number and the connections held.
+    IdleConnBytes {
+        /// Whose.
+        contender: Contender,
+        /// How many connections, at most.
+        connections: usize,
+    },
+    /// Grandchild mode: connect to the idle server, hold the connections until
+    /// stdin ends.
+    IdleConnClients {
+        /// The server's address.
+        addr: SocketAddr,
+        /// How many connections.
+        connections: usize,
     },
 }
 
@@ -91,8 +116,11 @@ impl std::error::Error for ArgError {}
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, ArgError> {
-    if args.first().map(String::as_str) == Some(CHILD_FLAG) {
-        return parse_child(&args[1..]);
+    match args.first().map(String::as_str) {
+        Some(CHILD_FLAG) => return parse_child(&args[1..]),
+        Some(IDLE_SERVER_FLAG) => return parse_idle_server(&args[1..]),
+        Some(IDLE_CLIENTS_FLAG) => return parse_idle_clients(&args[1..]),
+        _ => {}
     }
     let mut options = Options {
         quick: false,
@@ -173,19 +201,55 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
 }
 
 fn parse_child(args: &[String]) -> Result<Command, ArgError> {
-    let [contender, tasks] = args else {
+    let (contender, tasks) = contender_and_count(CHILD_FLAG, "task", args)?;
+    Ok(Command::ParkedTaskBytes { contender, tasks })
+}
+
+fn parse_idle_server(args: &[String]) -> Result<Command, ArgError> {
+    let (contender, connections) = contender_and_count(IDLE_SERVER_FLAG, "connection", args)?;
+    Ok(Command::IdleConnBytes {
+        contender,
+        connections,
+    })
+}
+
+fn parse_idle_clients(args: &[String]) -> Result<Command, ArgError> {
+    let [addr, connections] = args else {
         return Err(ArgError(format!(
-            "{CHILD_FLAG} takes a contender and a task count"
+            "{IDLE_CLIENTS_FLAG} takes an address and a connection count"
+        )));
+    };
+    let addr = addr
+        .parse()
+        .map_err(|_| ArgError(format!("{IDLE_CLIENTS_FLAG}: {addr:?} is no address")))?;
+    Ok(Command::IdleConnClients {
+        addr,
+        connections: count(IDLE_CLIENTS_FLAG, "connection", connections)?,
+    })
+}
+
+/// A child mode's `<contender> <count>`.
+fn contender_and_count(
+    flag: &str,
+    what: &str,
+    args: &[String],
+) -> Result<(Contender, usize), ArgError> {
+    let [contender, n] = args else {
+        return Err(ArgError(format!(
+            "{flag} takes a contender and a {what} count"
         )));
     };
     let contender = Contender::from_id(contender)
-        .ok_or_else(|| ArgError(format!("{CHILD_FLAG}: unknown contender {contender:?}")))?;
-    let tasks = tasks
-        .parse()
+        .ok_or_else(|| ArgError(format!("{flag}: unknown contender {contender:?}")))?;
+    Ok((contender, count(flag, what, n)?))
+}
+
+/// A positive count.
+fn count(flag: &str, what: &str, n: &str) -> Result<usize, ArgError> {
+    n.parse()
         .ok()
         .filter(|&n| n > 0)
-        .ok_or_else(|| ArgError(format!("{CHILD_FLAG}: {tasks:?} is no task count")))?;
-    Ok(Command::ParkedTaskBytes { contender, tasks })
+        .ok_or_else(|| ArgError(format!("{flag}: {n:?} is no {what} count")))
 }
 
 #[cfg(test)]
@@ -273,5 +337,27 @@ mod tests {
         assert!(parse_strs(&[CHILD_FLAG, "avx-tokio", "0"]).is_err());
         assert!(parse_strs(&[CHILD_FLAG, "x", "10"]).is_err());
         assert!(parse_strs(&[CHILD_FLAG]).is_err());
+        assert_eq!(
+            parse_strs(&[IDLE_SERVER_FLAG, "tokio", "10000"]),
+            Ok(Command::IdleConnBytes {
+                contender: Contender::Tokio,
+                connections: 10_000
+            })
+        );
+        assert_eq!(
+            parse_strs(&[IDLE_CLIENTS_FLAG, "127.0.0.1:4000", "3"]),
+            Ok(Command::IdleConnClients {
+                addr: "127.0.0.1:4000".parse().unwrap(),
+                connections: 3
+            })
+        );
+        for bad in [
+            &[IDLE_SERVER_FLAG, "tokio"][..],
+            &[IDLE_SERVER_FLAG, "tokio", "-1"][..],
+            &[IDLE_CLIENTS_FLAG, "localhost", "3"][..],
+            &[IDLE_CLIENTS_FLAG, "127.0.0.1:4000", "0"][..],
+        ] {
+            assert!(parse_strs(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -2,15 +2,15 @@
 //! [--out DIR] [--json]`: the A/B report. See `--help`.
 
 use std::path::Path;
-use std::process::ExitCode;
+use std::process::{Child, ExitCode, Stdio};
 use std::time::Instant;
 
-use avx_bench::args::{self, Command, Options};
+use avx_bench::args::{self, Command, IDLE_CLIENTS_FLAG, Options};
 use avx_bench::measure::{Plan, run_case};
 use avx_bench::progress::Progress;
 use avx_bench::report::{Meta, Report, json, markdown, svg, table, utc_now};
 use avx_bench::suite::suite;
-use avx_benches::{SmallFiles, parked_task_bytes};
+use avx_benches::{SmallFiles, hold_idle_clients, idle_connection_bytes, parked_task_bytes};
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -41,8 +41,44 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Ok(Command::IdleConnBytes {
+            contender,
+            connections,
+        }) => match idle_connection_bytes(contender, connections, start_idle_clients) {
+            Ok(measured) => {
+                println!("{} {}", measured.bytes_per_connection, measured.connections);
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("avx-bench: idle connections on {contender}: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Ok(Command::IdleConnClients { addr, connections }) => {
+            match hold_idle_clients(addr, connections) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("avx-bench: idle clients: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Ok(Command::Run(options)) => run(&options, &argv),
     }
+}
+
+/// Starts this binary as the idle server's client process, which holds its
+/// connections until its stdin (piped here) closes.
+fn start_idle_clients(addr: std::net::SocketAddr, connections: usize) -> std::io::Result<Child> {
+    std::process::Command::new(std::env::current_exe()?)
+        .args([
+            IDLE_CLIENTS_FLAG,
+            &addr.to_string(),
+            &connections.to_string(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
 }
 
 fn run(options: &Options, argv: &[String]) -> ExitCode {

@@ -8,16 +8,18 @@
 //! thus moves every contender alike, and round r of one contender is paired with
 //! round r of tokio for the paired ratios.
 //!
-//! Memory per parked task is measured in a fresh child process per contender and
-//! round (this binary, re-run with `--parked-task-bytes`), so that no contender
-//! reuses pages another freed.
+//! Memory per parked task and per idle connection is measured in a fresh child
+//! process per contender and round (this binary, re-run with
+//! `--parked-task-bytes` or `--idle-conn-bytes`), so that no contender reuses
+//! pages another freed. The idle-connection child may hold fewer connections than
+//! asked (the descriptor limit); the row shows the fewest any child held.
 
 use std::collections::HashMap;
 use std::process::Command;
 
 use avx_benches::{Contender, Flavor, Rt, Workload, floor_label, floor_run};
 
-use crate::args::CHILD_FLAG;
+use crate::args::{CHILD_FLAG, IDLE_SERVER_FLAG};
 use crate::progress::Progress;
 use crate::report::{Floor, Row};
 use crate::stats::Summary;
@@ -51,7 +53,7 @@ impl Plan {
     pub fn units(&self, case: &Case) -> usize {
         match case.kind {
             Kind::Timed { .. } => self.rounds + 1,
-            Kind::ParkedTask { .. } => self.memory_rounds,
+            Kind::ParkedTask { .. } | Kind::IdleConnections { .. } => self.memory_rounds,
         }
     }
 
@@ -68,13 +70,18 @@ impl Plan {
 /// Runs `case` and returns its rows, one per metric.
 pub fn run_case(case: &Case, plan: &Plan, progress: &mut Progress) -> Vec<Row> {
     progress.start_case(&case.id());
-    let ops = case.ops(plan.quick);
+    let mut ops = case.ops(plan.quick);
     // values[metric][contender index][round]
     let (values, floor) = match case.kind {
         Kind::Timed {
             workload, flavor, ..
         } => timed(workload, flavor, ops, case.metrics, plan, progress),
         Kind::ParkedTask { .. } => (parked_task(ops, plan, progress), None),
+        Kind::IdleConnections { .. } => {
+            let (values, held) = idle_connections(ops, plan, progress);
+            ops = held;
+            (values, None)
+        }
     };
     case.metrics
         .iter()
@@ -125,7 +132,7 @@ fn timed(
     for rt in &runtimes {
         rt.measure(workload, ops);
     }
-    let has_floor = floor_run(workload, ops).is_some();
+    let has_floor = floor_run(workload, flavor, ops).is_some();
     progress.warm_up_done();
 
     let mut values = vec![vec![Vec::with_capacity(plan.rounds); runtimes.len()]; metrics.len()];
@@ -138,7 +145,7 @@ fn timed(
             }
         }
         if has_floor {
-            if let Some(run) = floor_run(workload, ops) {
+            if let Some(run) = floor_run(workload, flavor, ops) {
                 for (m, metric) in metrics.iter().enumerate() {
                     floor_values[m].push(metric.of(&run, ops));
                 }
@@ -146,7 +153,7 @@ fn timed(
         }
         progress.round_done(round + 1, plan.rounds);
     }
-    let floor = floor_label(workload)
+    let floor = floor_label(workload, flavor)
         .filter(|_| has_floor)
         .map(|label| (label, floor_values));
     (values, floor)
@@ -156,27 +163,58 @@ fn parked_task(tasks: usize, plan: &Plan, progress: &mut Progress) -> Values {
     let mut values = vec![Vec::with_capacity(plan.memory_rounds); plan.contenders.len()];
     for round in 0..plan.memory_rounds {
         for (index, contender) in plan.order(round) {
-            values[index].push(child_parked_task_bytes(contender, tasks));
+            let args = [CHILD_FLAG, contender.id(), &tasks.to_string()];
+            let bytes = child_numbers(&args, 1, "parked-task", contender);
+            values[index].push(bytes.map_or(f64::NAN, |n| n[0]));
         }
         progress.round_done(round + 1, plan.memory_rounds);
     }
     vec![values]
 }
 
-/// Runs this binary in child mode for one memory figure; NaN (left out of the
-/// summary) if the child fails, with the reason on stderr.
-fn child_parked_task_bytes(contender: Contender, tasks: usize) -> f64 {
-    let result = std::env::current_exe().and_then(|exe| {
-        Command::new(exe)
-            .args([CHILD_FLAG, contender.id(), &tasks.to_string()])
-            .output()
-    });
+/// The idle-connection figures, and the fewest connections a child held (the
+/// request, unless the descriptor limit cut it; the request if every child
+/// failed).
+fn idle_connections(connections: usize, plan: &Plan, progress: &mut Progress) -> (Values, usize) {
+    let mut values = vec![Vec::with_capacity(plan.memory_rounds); plan.contenders.len()];
+    let mut held = None::<usize>;
+    for round in 0..plan.memory_rounds {
+        for (index, contender) in plan.order(round) {
+            let args = [IDLE_SERVER_FLAG, contender.id(), &connections.to_string()];
+            match child_numbers(&args, 2, "idle-connection", contender) {
+                Some(numbers) => {
+                    values[index].push(numbers[0]);
+                    let count = numbers[1] as usize;
+                    held = Some(held.map_or(count, |h| h.min(count)));
+                }
+                None => values[index].push(f64::NAN),
+            }
+        }
+        progress.round_done(round + 1, plan.memory_rounds);
+    }
+    (vec![values], held.unwrap_or(connections))
+}
+
+/// Runs this binary with `args` (a child mode) and parses the `count` numbers
+/// it prints; `None` if the child fails, with the reason on stderr (its figure
+/// is then left out of the summary).
+fn child_numbers(
+    args: &[&str],
+    count: usize,
+    what: &str,
+    contender: Contender,
+) -> Option<Vec<f64>> {
+    let result = std::env::current_exe().and_then(|exe| Command::new(exe).args(args).output());
     let failure = match result {
         Ok(out) if out.status.success() => {
-            match String::from_utf8_lossy(&out.stdout).trim().parse::<f64>() {
-                Ok(bytes) => return bytes,
-                Err(_) => "printed no number".to_owned(),
+            let numbers: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .map_while(|word| word.parse().ok())
+                .collect();
+            if numbers.len() == count {
+                return Some(numbers);
             }
+            format!("printed {numbers:?}, not {count} numbers")
         }
         Ok(out) => format!(
             "failed ({}): {}",
@@ -185,8 +223,8 @@ fn child_parked_task_bytes(contender: Contender, tasks: usize) -> f64 {
         ),
         Err(e) => format!("could not start: {e}"),
     };
-    eprintln!("\navx-bench: the parked-task child for {contender} {failure}");
-    f64::NAN
+    eprintln!("\navx-bench: the {what} child for {contender} {failure}");
+    None
 }
 
 /// Each non-tokio contender's per-round ratios to tokio, when tokio ran.

@@ -6,15 +6,16 @@
 //! a run includes (60-140 us each there) do not dominate the time per operation,
 //! short enough for many rounds. `--quick` divides them by [`QUICK_DIVISOR`].
 //!
-//! # Where the I/O workloads go
+//! # The network workloads
 //!
-//! A network workload is a [`Workload`] variant like any other (see
-//! `benches/lib.rs`, "Adding a workload") and one [`Case::timed`] line in
-//! [`suite`], in the `net` block after `fs`. One that records per-request times
-//! (the HTTP-like request/response workload) lists
-//! `&[Metric::OpsPerSec, Metric::LatencyP50, Metric::LatencyP99]` as its metrics
-//! and gets one row each; its blocking floor (the `std::net` ping-pong) comes from
-//! `avx_benches::floor_run`.
+//! Each is a [`Workload`] variant like any other (see `benches/lib.rs`, "Adding a
+//! workload") and a line in the `net` block of [`suite`]. Rates (echo messages,
+//! accepted connections, requests) are [`Metric::OpsPerSec`]; the ping-pongs
+//! show the median and the 99th percentile of their round trips beside their
+//! blocking floor (`std::net` on two threads); the HTTP-like workload shows its
+//! request rate and request latencies. Runs connect before their clock starts,
+//! so these sizes set the measured traffic only. The idle-connection memory
+//! ([`Kind::IdleConnections`]) runs in child processes, like the parked task.
 
 use avx_benches::{Flavor, Run, Workload, workers};
 
@@ -34,6 +35,8 @@ pub enum Metric {
     LatencyP99,
     /// Resident bytes per parked task.
     BytesPerTask,
+    /// Resident bytes per idle TCP connection of an echo server.
+    BytesPerConnection,
 }
 
 impl Metric {
@@ -45,6 +48,7 @@ impl Metric {
             Metric::LatencyP50 => "latency_p50",
             Metric::LatencyP99 => "latency_p99",
             Metric::BytesPerTask => "bytes_per_task",
+            Metric::BytesPerConnection => "bytes_per_connection",
         }
     }
 
@@ -56,6 +60,7 @@ impl Metric {
             Metric::LatencyP50 => "us p50",
             Metric::LatencyP99 => "us p99",
             Metric::BytesPerTask => "B/task",
+            Metric::BytesPerConnection => "B/conn",
         }
     }
 
@@ -73,7 +78,7 @@ impl Metric {
             Metric::OpsPerSec if seconds > 0.0 => ops as f64 / seconds,
             Metric::LatencyP50 => latency_percentile(run, 0.50),
             Metric::LatencyP99 => latency_percentile(run, 0.99),
-            Metric::OpsPerSec | Metric::BytesPerTask => f64::NAN,
+            Metric::OpsPerSec | Metric::BytesPerTask | Metric::BytesPerConnection => f64::NAN,
         }
     }
 }
@@ -109,6 +114,13 @@ pub enum Kind {
         /// Tasks spawned per measurement (before `--quick` divides them).
         tasks: usize,
     },
+    /// Resident memory of an idle TCP connection of an echo server, in a fresh
+    /// child process per contender and round, its clients in another.
+    IdleConnections {
+        /// Connections per measurement (before `--quick` divides them; fewer
+        /// where the descriptor limit says so, and the report shows the count).
+        connections: usize,
+    },
 }
 
 /// One entry of the suite: what runs, and the metrics shown (a row each).
@@ -123,13 +135,23 @@ pub struct Case {
 impl Case {
     /// A workload timed per operation.
     pub fn timed(workload: Workload, flavor: Flavor, ops: usize) -> Case {
+        Case::showing(workload, flavor, ops, &[Metric::TimePerOp])
+    }
+
+    /// A workload shown in `metrics`, a row each.
+    pub fn showing(
+        workload: Workload,
+        flavor: Flavor,
+        ops: usize,
+        metrics: &'static [Metric],
+    ) -> Case {
         Case {
             kind: Kind::Timed {
                 workload,
                 flavor,
                 ops,
             },
-            metrics: &[Metric::TimePerOp],
+            metrics,
         }
     }
 
@@ -137,7 +159,7 @@ impl Case {
     pub fn area(&self) -> &'static str {
         match self.kind {
             Kind::Timed { workload, .. } => workload.area(),
-            Kind::ParkedTask { .. } => "memory",
+            Kind::ParkedTask { .. } | Kind::IdleConnections { .. } => "memory",
         }
     }
 
@@ -146,6 +168,7 @@ impl Case {
         match self.kind {
             Kind::Timed { workload, .. } => workload.name(),
             Kind::ParkedTask { .. } => "parked_task".to_owned(),
+            Kind::IdleConnections { .. } => "idle_tcp_connection".to_owned(),
         }
     }
 
@@ -153,7 +176,7 @@ impl Case {
     pub fn flavor(&self) -> String {
         match self.kind {
             Kind::Timed { flavor, .. } => flavor.name(),
-            Kind::ParkedTask { .. } => Flavor::CurrentThread.name(),
+            Kind::ParkedTask { .. } | Kind::IdleConnections { .. } => Flavor::CurrentThread.name(),
         }
     }
 
@@ -162,11 +185,13 @@ impl Case {
         format!("{}/{}/{}", self.area(), self.workload(), self.flavor())
     }
 
-    /// Operations per run (tasks, for memory) in `quick` mode or not.
+    /// Operations per run (tasks or connections, for memory) in `quick` mode
+    /// or not.
     pub fn ops(&self, quick: bool) -> usize {
         let full = match self.kind {
             Kind::Timed { ops, .. } => ops,
             Kind::ParkedTask { tasks } => tasks,
+            Kind::IdleConnections { connections } => connections,
         };
         if quick {
             (full / QUICK_DIVISOR).max(1)
@@ -212,11 +237,42 @@ pub fn suite() -> Vec<Case> {
     cases.extend([
         // fs: the blocking pool carries every read.
         Case::timed(Workload::FsReadSmall, mt, 2_000),
-        // net: the I/O workloads go here (see the module docs).
+    ]);
+    // net: loopback, client and server on the contender's runtime.
+    let echo = |connections, message| Workload::TcpEcho {
+        connections,
+        message,
+    };
+    let http = |connections| Workload::HttpKeepAlive { connections };
+    const ROUND_TRIPS: &[Metric] = &[Metric::LatencyP50, Metric::LatencyP99];
+    const REQUESTS: &[Metric] = &[Metric::OpsPerSec, Metric::LatencyP50, Metric::LatencyP99];
+    const RATE: &[Metric] = &[Metric::OpsPerSec];
+    cases.extend([
+        Case::showing(echo(1, 64), mt, 3_000, RATE),
+        Case::showing(echo(64, 64), mt, 8_000, RATE),
+        Case::showing(echo(256, 64), mt, 8_000, RATE),
+        Case::showing(echo(1, 16 * 1024), mt, 1_500, RATE),
+        Case::showing(echo(64, 16 * 1024), mt, 3_000, RATE),
+        Case::showing(echo(256, 16 * 1024), mt, 3_000, RATE),
+        Case::showing(Workload::TcpAccept, mt, 600, RATE),
+        Case::showing(Workload::UdpPingPong, ct, 3_000, ROUND_TRIPS),
+        Case::showing(Workload::UdpPingPong, mt, 3_000, ROUND_TRIPS),
+        Case::showing(Workload::TcpPingPong, ct, 3_000, ROUND_TRIPS),
+        Case::showing(Workload::TcpPingPong, mt, 3_000, ROUND_TRIPS),
+        Case::showing(http(1), mt, 3_000, REQUESTS),
+        Case::showing(http(64), mt, 8_000, REQUESTS),
+    ]);
+    cases.extend([
         // memory
         Case {
             kind: Kind::ParkedTask { tasks: 200_000 },
             metrics: &[Metric::BytesPerTask],
+        },
+        Case {
+            kind: Kind::IdleConnections {
+                connections: 10_000,
+            },
+            metrics: &[Metric::BytesPerConnection],
         },
     ]);
     cases

@@ -184,6 +184,19 @@ fn the_memory_child_prints_a_number() {
     assert!(bytes >= 0.0);
 }
 
+#[test]
+fn the_idle_connection_child_prints_bytes_per_connection_and_the_count() {
+    let out = tool(&["--idle-conn-bytes", "avx-native", "100"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let words: Vec<&str> = stdout.split_whitespace().collect();
+    let [bytes, connections] = words[..] else {
+        panic!("two numbers expected: {stdout:?}");
+    };
+    assert!(bytes.parse::<f64>().is_ok_and(|b| b >= 0.0), "{stdout:?}");
+    assert_eq!(connections, "100");
+}
+
 /// Checks that `xml` is one well-formed element (tags nest and match, attributes
 /// are quoted, `&` starts a known entity, `<` appears only in markup); returns
 /// the root element's name.

@@ -1,9 +1,13 @@
 //! The workloads: what each does, and the one dispatcher that runs them.
 //!
 //! Each area's bodies are a macro of `$krate` (`runtime.rs`, `timer.rs`,
-//! `sync.rs`, `fs.rs`); `workloads!` expands all of them plus the dispatcher into
-//! a module per API, `on_tokio` and `on_avx`, so every body exists exactly
-//! twice and differs only in its paths.
+//! `sync.rs`, `fs.rs`, `net.rs`, `http.rs`); `workloads!` expands all of them plus
+//! the dispatcher into a module per API, `on_tokio` and `on_avx`, so every body
+//! exists exactly twice and differs only in its paths.
+
+use std::time::Duration;
+
+use crate::Latencies;
 
 #[macro_use]
 mod runtime;
@@ -13,6 +17,10 @@ mod timer;
 mod sync;
 #[macro_use]
 mod fs;
+#[macro_use]
+mod net;
+#[macro_use]
+mod http;
 
 /// A workload: one kind of work, run `n` operations at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +69,32 @@ pub enum Workload {
     WatchSendChanged,
     /// [`FS_READERS`] tasks read `n` files of 1 KiB in all with `fs::read`.
     FsReadSmall,
+    /// `connections` clients send `n` messages of `message` bytes in all to an
+    /// echo server on the same runtime, each client one message at a time, each
+    /// read back in full before the next. Timed from the moment all are connected.
+    TcpEcho {
+        /// Client connections, each served by its own server task.
+        connections: usize,
+        /// Bytes per message.
+        message: usize,
+    },
+    /// [`ACCEPT_CONNECTORS`] tasks connect `n` times in all; the server accepts
+    /// each connection and closes it; the client waits for that close (end of
+    /// stream) before it connects again.
+    TcpAccept,
+    /// `n` round trips of a [`PING_PONG_BYTES`]-byte datagram between two
+    /// connected UDP sockets, the far one echoed by a task; each timed.
+    UdpPingPong,
+    /// `n` round trips of a [`PING_PONG_BYTES`]-byte message over one TCP
+    /// connection to an echo task; each timed.
+    TcpPingPong,
+    /// `connections` keep-alive clients send `n` GET-like requests in all to a
+    /// minimal HTTP/1.1-like server on the same runtime, each reading the whole
+    /// response before the next request; each request timed.
+    HttpKeepAlive {
+        /// Client connections.
+        connections: usize,
+    },
 }
 
 /// Capacity of the bounded mpsc channel.
@@ -75,6 +109,56 @@ pub const BROADCAST_CAPACITY: usize = 256;
 pub const WATCH_RECEIVERS: usize = 4;
 /// Tasks reading files at once in the fs workload.
 pub const FS_READERS: usize = 8;
+/// Tasks connecting at once in the accept workload.
+pub const ACCEPT_CONNECTORS: usize = 16;
+/// The listen backlog of every network workload's listener, on every
+/// contender.
+pub const LISTEN_BACKLOG: u32 = 1024;
+/// Bytes per message in the UDP and TCP ping-pongs.
+pub const PING_PONG_BYTES: usize = 64;
+
+/// What a workload's body hands back besides its wall time.
+#[derive(Debug, Default)]
+pub(crate) struct Recorded {
+    /// Per-operation times, if it records any.
+    pub(crate) latencies: Latencies,
+    /// The time of its measured section, if it sets up first (binds, connects)
+    /// and times only what follows.
+    pub(crate) section: Option<Duration>,
+}
+
+impl Recorded {
+    /// A run whose measured section took `section`.
+    pub(crate) fn section(section: Duration) -> Recorded {
+        Recorded {
+            latencies: Latencies::new(),
+            section: Some(section),
+        }
+    }
+
+    /// A run whose measured section took `section`, `latencies` one per operation.
+    pub(crate) fn timed(section: Duration, latencies: Latencies) -> Recorded {
+        Recorded {
+            latencies,
+            section: Some(section),
+        }
+    }
+}
+
+/// Part `i` of `total` split into `parts` near-equal parts (the first
+/// `total % parts` get one more).
+pub(crate) fn share(total: usize, parts: usize, i: usize) -> usize {
+    total / parts + usize::from(i < total % parts)
+}
+
+/// `64b`, `16kib`: a message size as the workload names show it.
+fn size_name(bytes: usize) -> String {
+    if bytes >= 1024 && bytes % 1024 == 0 {
+        format!("{}kib", bytes / 1024)
+    } else {
+        format!("{bytes}b")
+    }
+}
 
 impl Workload {
     /// The scenario name used in reports and criterion group names.
@@ -96,10 +180,20 @@ impl Workload {
             Workload::BroadcastFanOut { receivers } => format!("broadcast_{receivers}rx"),
             Workload::WatchSendChanged => "watch_send_changed".to_owned(),
             Workload::FsReadSmall => "fs_read_small".to_owned(),
+            Workload::TcpEcho {
+                connections,
+                message,
+            } => format!("tcp_echo_{}_{connections}conn", size_name(message)),
+            Workload::TcpAccept => "tcp_accept".to_owned(),
+            Workload::UdpPingPong => format!("udp_ping_pong_{}", size_name(PING_PONG_BYTES)),
+            Workload::TcpPingPong => format!("tcp_ping_pong_{}", size_name(PING_PONG_BYTES)),
+            Workload::HttpKeepAlive { connections } => {
+                format!("http_keepalive_{connections}conn")
+            }
         }
     }
 
-    /// The area a workload exercises: `runtime`, `timer`, `sync` or `fs`.
+    /// The area a workload exercises: `runtime`, `timer`, `sync`, `fs` or `net`.
     pub fn area(self) -> &'static str {
         match self {
             Workload::SpawnMany
@@ -114,23 +208,31 @@ impl Workload {
             | Workload::BroadcastFanOut { .. }
             | Workload::WatchSendChanged => "sync",
             Workload::FsReadSmall => "fs",
+            Workload::TcpEcho { .. }
+            | Workload::TcpAccept
+            | Workload::UdpPingPong
+            | Workload::TcpPingPong
+            | Workload::HttpKeepAlive { .. } => "net",
         }
     }
 }
 
 macro_rules! workloads {
     ($krate:ident) => {
-        use $crate::{Latencies, Workload};
+        use $crate::Workload;
+        use $crate::workloads::Recorded;
 
         runtime_workloads!($krate);
         timer_workloads!($krate);
         sync_workloads!($krate);
         fs_workloads!($krate);
+        net_workloads!($krate);
+        http_workloads!($krate);
 
         /// Runs `workload` with `n` operations inside a spawned task, as an
-        /// application's code would run; returns what it recorded per operation.
-        /// An arm whose workload records latencies returns them with `return`.
-        pub(crate) async fn run(workload: Workload, n: usize) -> Latencies {
+        /// application's code would run; returns what it recorded. An arm whose
+        /// workload records latencies or times a section returns with `return`.
+        pub(crate) async fn run(workload: Workload, n: usize) -> Recorded {
             let task = $krate::spawn(async move {
                 match workload {
                     Workload::SpawnMany => spawn_many(n).await,
@@ -155,8 +257,18 @@ macro_rules! workloads {
                     }
                     Workload::WatchSendChanged => watch_send_changed(n).await,
                     Workload::FsReadSmall => fs_read_small(n).await,
+                    Workload::TcpEcho {
+                        connections,
+                        message,
+                    } => return tcp_echo(connections, message, n).await,
+                    Workload::TcpAccept => return tcp_accept(n).await,
+                    Workload::UdpPingPong => return udp_ping_pong(n).await,
+                    Workload::TcpPingPong => return tcp_ping_pong(n).await,
+                    Workload::HttpKeepAlive { connections } => {
+                        return http_keepalive(connections, n).await;
+                    }
                 }
-                Latencies::new()
+                Recorded::default()
             });
             task.await.unwrap()
         }

@@ -12,7 +12,8 @@
 //!               "ratios": { "avx-native/tokio": { "value", "worse", "paired_median",
 //!                                                 "paired_p25", "paired_p75" } | null,
 //!                           "avx-tokio/tokio": ... },
-//!               "floor": { "label", "median", ... } | null } ] }
+//!               "floor": { "label", "median", ...,
+//!                          "over_floor": { "<contender>": number | null } } | null } ] }
 //! ```
 //!
 //! A contender that did not run has no key in `results`; one that ran but failed
@@ -110,6 +111,12 @@ fn row_json(report: &Report, row: &Row) -> Json {
         if let Json::Obj(summary) = summary_json(&floor.summary) {
             members.extend(summary);
         }
+        let over_floor = row
+            .results
+            .iter()
+            .map(|&(c, _)| (c.id().to_owned(), Json::num_or_null(row.over_floor(c))))
+            .collect();
+        members.push(("over_floor".into(), Json::Obj(over_floor)));
         Json::Obj(members)
     });
     Json::Obj(vec![
@@ -178,6 +185,12 @@ mod tests {
                 .and_then(Json::as_str),
             Some("std & co")
         );
+        let over_floor = first
+            .get("floor")
+            .and_then(|f| f.get("over_floor"))
+            .and_then(|o| o.get("avx-native"))
+            .and_then(Json::as_f64);
+        assert!(over_floor.is_some_and(|x| (x - 1.6).abs() < 1e-12));
         // A failed measurement is null, and so is its ratio.
         let failed = &rows[2];
         assert_eq!(

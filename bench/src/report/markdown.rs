@@ -1,7 +1,7 @@
 //! The report as Markdown: a title, the machine and the run, the table (worse
 //! ratios in bold with the mark), the legend, and the chart beside it.
 
-use super::table::{cells, legend};
+use super::table::{OVER_FLOOR_HEADING, cells, legend, over_floor_lines};
 use super::{Ratio, Report, format_ratio};
 
 /// The file name the chart is written under, beside the Markdown.
@@ -49,6 +49,19 @@ pub fn render(report: &Report) -> String {
     for line in legend(report) {
         out.push_str(&escape(&line));
         out.push_str("\n\n");
+    }
+    let over_floor = over_floor_lines(report);
+    if !over_floor.is_empty() {
+        out.push_str(&escape(OVER_FLOOR_HEADING));
+        out.push_str("\n\n");
+        for (what, ratios) in over_floor {
+            out.push_str(&format!(
+                "- `{}`: {}\n",
+                what.replace('`', "'"),
+                escape(&ratios)
+            ));
+        }
+        out.push('\n');
     }
     if !report.ratio_contenders().is_empty() {
         out.push_str(&format!("![ratios to raw tokio]({CHART_FILE})\n"));
@@ -113,5 +126,11 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("![ratios to raw tokio](ratios.svg)"));
+        assert!(
+            md.contains(
+                "- `sync/fs_<read>&\"/current_thread ns/op`: tokio 2.00, avx-tokio 2.40, avx-native 1.60\n"
+            ),
+            "{md}"
+        );
     }
 }

@@ -8,6 +8,9 @@
 //! Beside it the report keeps the spread of the paired per-round ratios (round r
 //! of a contender over round r of tokio): rounds alternate contenders, so a
 //! drifting machine moves both halves of a pair alike.
+//!
+//! A row with a blocking floor also shows each contender over the floor: its
+//! median divided by the floor's median ([`Row::over_floor`]).
 
 pub mod json;
 pub mod markdown;
@@ -107,6 +110,14 @@ impl Row {
             .iter()
             .find(|(c, _)| *c == contender)
             .and_then(|(_, s)| s.as_ref())
+    }
+
+    /// `contender`'s median over the floor's median, if the row has a floor and
+    /// the contender measured.
+    pub fn over_floor(&self, contender: Contender) -> Option<f64> {
+        let floor = self.floor.as_ref()?.summary.median;
+        let value = self.summary(contender)?.median / floor;
+        value.is_finite().then_some(value)
     }
 
     /// `contender`'s ratio to tokio, if both ran and measured.
@@ -367,6 +378,15 @@ pub(crate) mod tests {
             format_ratio(report.rows[0].ratio(Contender::AvxTokio)),
             "1.01 !"
         );
+    }
+
+    #[test]
+    fn over_the_floor_divides_by_the_floors_median() {
+        let report = sample_report();
+        let with_floor = &report.rows[0];
+        assert!((with_floor.over_floor(Contender::Tokio).unwrap() - 2.0).abs() < 1e-12);
+        assert!((with_floor.over_floor(Contender::AvxNative).unwrap() - 1.6).abs() < 1e-12);
+        assert_eq!(report.rows[1].over_floor(Contender::Tokio), None);
     }
 
     #[test]

@@ -57,15 +57,16 @@ pub fn legend(report: &Report) -> Vec<String> {
                 .to_owned(),
         );
     }
-    let floors: Vec<String> = report
-        .rows
-        .iter()
-        .filter_map(|r| {
-            r.floor
-                .as_ref()
-                .map(|f| format!("{}: {}", r.workload, f.label))
-        })
-        .collect();
+    // A floor per workload and flavor, named once however many metrics show it.
+    let mut floors: Vec<String> = Vec::new();
+    for row in &report.rows {
+        if let Some(floor) = &row.floor {
+            let line = format!("{}/{}: {}", row.workload, row.flavor, floor.label);
+            if !floors.contains(&line) {
+                floors.push(line);
+            }
+        }
+    }
     if !floors.is_empty() {
         lines.push(format!(
             "floor: the same work without a runtime ({}).",
@@ -73,6 +74,35 @@ pub fn legend(report: &Report) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// The heading of the lines that show each contender over the floor.
+pub const OVER_FLOOR_HEADING: &str =
+    "Over the floor (the contender's median over the floor's; below 1.00: faster than the floor):";
+
+/// A line per row with a floor: its id and unit, then each contender over the
+/// floor, `tokio 1.35, avx-tokio 1.40, avx-native 1.20`.
+pub fn over_floor_lines(report: &Report) -> Vec<(String, String)> {
+    report
+        .rows
+        .iter()
+        .filter(|row| row.floor.is_some())
+        .map(|row| {
+            let ratios: Vec<String> = report
+                .meta
+                .contenders
+                .iter()
+                .map(|&c| match row.over_floor(c) {
+                    Some(x) => format!("{c} {x:.2}"),
+                    None => format!("{c} n/a"),
+                })
+                .collect();
+            (
+                format!("{} {}", row.id(), row.metric.unit()),
+                ratios.join(", "),
+            )
+        })
+        .collect()
 }
 
 /// A ratio with room for the mark, so the numbers of a column line up.
@@ -134,6 +164,15 @@ pub fn render(report: &Report) -> String {
         out.push_str(&legend_line);
         out.push('\n');
     }
+    let over_floor = over_floor_lines(report);
+    if !over_floor.is_empty() {
+        out.push('\n');
+        out.push_str(OVER_FLOOR_HEADING);
+        out.push('\n');
+        for (what, ratios) in over_floor {
+            out.push_str(&format!("  {what}: {ratios}\n"));
+        }
+    }
     out
 }
 
@@ -162,5 +201,11 @@ mod tests {
         assert!(fs.contains("100 [90.0-110]"), "{fs}");
         let failed = text.lines().find(|l| l.starts_with("sync/failed")).unwrap();
         assert!(failed.contains("n/a"), "{failed}");
+        assert!(text.contains(OVER_FLOOR_HEADING), "{text}");
+        let over = text.lines().find(|l| l.starts_with("  sync/fs_")).unwrap();
+        assert!(
+            over.ends_with("ns/op: tokio 2.00, avx-tokio 2.40, avx-native 1.60"),
+            "{over}"
+        );
     }
 }
