@@ -9,6 +9,14 @@
 //! - `received` says whether any byte came since the current request was started:
 //!   a reused connection that the server closed without a byte of answer is the
 //!   one case a request may be retried on a fresh connection.
+//! - While a write waits, the read side is watched (RFC 9112 §9.3): a server may
+//!   answer before the body is all sent (an early 413) and stop reading it. A final
+//!   head read then is kept in `early`; if it closes the connection, the rest of
+//!   the body is not sent (and the connection is not reused), else the body goes
+//!   on. Past that head nothing is read until the request is written: the request
+//!   body is sent whole before the response body is read (half duplex), so a
+//!   server that echoes a body larger than the sockets' buffers before reading it
+//!   all would stall, until a time limit.
 
 use std::future::poll_fn;
 use std::io;
@@ -16,13 +24,15 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use avx::io::{AsyncRead, AsyncWriteExt, ReadBuf};
+use avx::io::{AsyncRead, AsyncWrite, ReadBuf};
 use bytes::{BufMut, BytesMut};
 
 use super::Error;
 use super::target::Origin;
 use super::transport::Transport;
-use crate::http1::{Parsed, ResponseParser, encode_request_head};
+use crate::http1::{
+    BodyEncoder, EncodeError, ParseError, Parsed, ResponseParser, encode_request_head,
+};
 use crate::server::Body;
 use crate::{Limits, Method, RequestHead, ResponseHead, StatusCode};
 
@@ -41,6 +51,34 @@ pub(crate) struct Conn {
     parser: ResponseParser,
     pub(crate) origin: Arc<Origin>,
     received: bool,
+    /// A response head (or the fault in it) read while the request was being
+    /// written.
+    early: Option<Result<Parsed<ResponseHead>, ParseError>>,
+}
+
+/// How far writing a request went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// The whole request was sent.
+    Complete,
+    /// The server answered first, closing the connection; the rest of the body
+    /// was not sent.
+    Early,
+}
+
+/// Why writing stopped.
+enum Stop {
+    Early,
+    Failed(Error),
+}
+
+fn encode(error: EncodeError) -> Stop {
+    Stop::Failed(Error::Encode(error))
+}
+
+/// A 1xx other than 101: an interim response the final one follows.
+fn is_interim(head: &ResponseHead) -> bool {
+    head.status.is_informational() && head.status != StatusCode::SWITCHING_PROTOCOLS
 }
 
 impl Conn {
@@ -51,6 +89,7 @@ impl Conn {
             parser: ResponseParser::new(limits),
             origin,
             received: false,
+            early: None,
         }
     }
 
@@ -96,20 +135,31 @@ impl Conn {
         .await
     }
 
-    /// Writes `head` and `body`, the body as it comes for a streamed one.
+    /// Writes `head` and `body`, the body as it comes for a streamed one, watching
+    /// for an answer that comes before the body is all sent.
     pub(crate) async fn write_request(
         &mut self,
         head: &RequestHead,
         body: &mut Body,
-    ) -> Result<(), Error> {
+    ) -> Result<Written, Error> {
         self.received = false;
+        self.early = None;
+        match self.write_message(head, body).await {
+            Ok(()) => Ok(Written::Complete),
+            Err(Stop::Early) => Ok(Written::Early),
+            Err(Stop::Failed(error)) => Err(error),
+        }
+    }
+
+    async fn write_message(&mut self, head: &RequestHead, body: &mut Body) -> Result<(), Stop> {
+        let method = &head.method;
         let mut wbuf = BytesMut::with_capacity(512);
-        let mut encoder =
-            encode_request_head(head, body.exact_len(), &mut wbuf).map_err(Error::Encode)?;
+        let mut encoder = encode_request_head(head, body.exact_len(), &mut wbuf).map_err(encode)?;
         if let Some(data) = body.take_full() {
-            self.write_piece(&mut wbuf, &mut encoder, &data).await?;
-            encoder.encode_end(None, &mut wbuf).map_err(Error::Encode)?;
-            return self.send(&mut wbuf).await;
+            self.write_piece(method, &mut wbuf, &mut encoder, &data)
+                .await?;
+            encoder.encode_end(None, &mut wbuf).map_err(encode)?;
+            return self.send(method, &mut wbuf).await;
         }
         loop {
             // What is buffered goes out before waiting on the body's stream, so the
@@ -121,17 +171,18 @@ impl Conn {
             })
             .await;
             match step {
-                None => self.send(&mut wbuf).await?,
+                None => self.send(method, &mut wbuf).await?,
                 Some(Some(Ok(data))) => {
-                    self.write_piece(&mut wbuf, &mut encoder, &data).await?;
+                    self.write_piece(method, &mut wbuf, &mut encoder, &data)
+                        .await?;
                     if wbuf.len() >= COPY_LIMIT {
-                        self.send(&mut wbuf).await?;
+                        self.send(method, &mut wbuf).await?;
                     }
                 }
-                Some(Some(Err(error))) => return Err(Error::RequestBody(error)),
+                Some(Some(Err(error))) => return Err(Stop::Failed(Error::RequestBody(error))),
                 Some(None) => {
-                    encoder.encode_end(None, &mut wbuf).map_err(Error::Encode)?;
-                    return self.send(&mut wbuf).await;
+                    encoder.encode_end(None, &mut wbuf).map_err(encode)?;
+                    return self.send(method, &mut wbuf).await;
                 }
             }
         }
@@ -141,34 +192,95 @@ impl Conn {
     /// out without copying it.
     async fn write_piece(
         &mut self,
+        method: &Method,
         wbuf: &mut BytesMut,
-        encoder: &mut crate::http1::BodyEncoder,
+        encoder: &mut BodyEncoder,
         data: &[u8],
-    ) -> Result<(), Error> {
+    ) -> Result<(), Stop> {
         if data.len() <= COPY_LIMIT {
-            return encoder.encode_data(data, wbuf).map_err(Error::Encode);
+            return encoder.encode_data(data, wbuf).map_err(encode);
         }
         let suffix = encoder
             .encode_data_header(data.len(), wbuf)
-            .map_err(Error::Encode)?;
-        self.write_all(wbuf).await?;
+            .map_err(encode)?;
+        self.write_all(method, wbuf).await?;
         wbuf.clear();
-        self.io.write_all(data).await.map_err(Error::Io)?;
+        self.write_all(method, data).await?;
         wbuf.put_slice(suffix);
         Ok(())
     }
 
-    async fn write_all(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.io.write_all(bytes).await.map_err(Error::Io)
-    }
-
     /// Writes and flushes `wbuf`, leaving it empty.
-    async fn send(&mut self, wbuf: &mut BytesMut) -> Result<(), Error> {
+    async fn send(&mut self, method: &Method, wbuf: &mut BytesMut) -> Result<(), Stop> {
         if !wbuf.is_empty() {
-            self.write_all(wbuf).await?;
+            self.write_all(method, wbuf).await?;
             wbuf.clear();
         }
-        self.io.flush().await.map_err(Error::Io)
+        poll_fn(|cx| match Pin::new(&mut self.io).poll_flush(cx) {
+            Poll::Ready(result) => {
+                Poll::Ready(result.map_err(|error| Stop::Failed(Error::Io(error))))
+            }
+            Poll::Pending => self.poll_early_answer(cx, method),
+        })
+        .await
+    }
+
+    async fn write_all(&mut self, method: &Method, mut bytes: &[u8]) -> Result<(), Stop> {
+        while !bytes.is_empty() {
+            let written = poll_fn(|cx| match Pin::new(&mut self.io).poll_write(cx, bytes) {
+                Poll::Ready(Ok(0)) => Poll::Ready(Err(Stop::Failed(Error::Io(
+                    io::ErrorKind::WriteZero.into(),
+                )))),
+                Poll::Ready(result) => {
+                    Poll::Ready(result.map_err(|error| Stop::Failed(Error::Io(error))))
+                }
+                Poll::Pending => self
+                    .poll_early_answer(cx, method)
+                    .map(|stop| stop.map(|()| 0)),
+            })
+            .await?;
+            bytes = &bytes[written..];
+        }
+        Ok(())
+    }
+
+    /// While a write waits, reads what the server may already be answering. A
+    /// final response head is kept for [`read_head`](Self::read_head); if it says
+    /// the connection closes, `Ready(Err(Stop::Early))` stops the upload (the server
+    /// does not want the rest, RFC 9112 §9.3), else the upload goes on and nothing
+    /// more is read until it is done. Otherwise `Pending`, with the task woken when
+    /// more arrives. Interim responses are passed over.
+    fn poll_early_answer(
+        &mut self,
+        cx: &mut Context<'_>,
+        method: &Method,
+    ) -> Poll<Result<(), Stop>> {
+        while self.early.is_none() {
+            match self.poll_fill(cx) {
+                Poll::Ready(Ok(read)) if read > 0 => {}
+                // The end of the stream, or an error: the write fails on its own.
+                Poll::Ready(_) | Poll::Pending => return Poll::Pending,
+            }
+            loop {
+                match self.parser.parse(&mut self.buf, method) {
+                    Ok(Some(parsed)) if is_interim(&parsed.head) => {}
+                    Ok(Some(parsed)) => {
+                        let closing = !parsed.head.wants_keep_alive();
+                        self.early = Some(Ok(parsed));
+                        if closing {
+                            return Poll::Ready(Err(Stop::Early));
+                        }
+                        break;
+                    }
+                    Ok(None) => break,
+                    Err(error) => {
+                        self.early = Some(Err(error));
+                        return Poll::Ready(Err(Stop::Early));
+                    }
+                }
+            }
+        }
+        Poll::Pending
     }
 
     /// Reads the final response head to a request with `method`, passing over
@@ -177,11 +289,12 @@ impl Conn {
         &mut self,
         method: &Method,
     ) -> Result<Parsed<ResponseHead>, Error> {
+        if let Some(early) = self.early.take() {
+            return early.map_err(Error::Parse);
+        }
         loop {
             match self.parser.parse(&mut self.buf, method) {
-                Ok(Some(parsed))
-                    if parsed.head.status.is_informational()
-                        && parsed.head.status != StatusCode::SWITCHING_PROTOCOLS => {}
+                Ok(Some(parsed)) if is_interim(&parsed.head) => {}
                 Ok(Some(parsed)) => return Ok(parsed),
                 Ok(None) => {
                     let read = poll_fn(|cx| self.poll_fill(cx)).await.map_err(Error::Io)?;

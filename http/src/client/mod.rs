@@ -67,7 +67,7 @@ pub use builder::ClientBuilder;
 pub use error::{Error, Timeout};
 pub use response_body::ResponseBody;
 
-use conn::Conn;
+use conn::{Conn, Written};
 use pool::Pool;
 use target::{Origin, Target};
 use tls::TlsSettings;
@@ -191,12 +191,19 @@ impl Client {
             let (mut conn, reused) = self.connection(&origin, allow_pooled).await?;
             let written = conn.write_request(&head, &mut body).await;
             let request_sent = written.is_ok();
+            let complete = matches!(written, Ok(Written::Complete));
             let answered = match written {
-                Ok(()) => conn.read_head(&head.method).await,
+                Ok(_) => conn.read_head(&head.method).await,
+                // The server may have answered before the connection failed under
+                // the write (an early 413, then a reset): its answer is the result.
+                Err(Error::Io(error)) => match conn.read_head(&head.method).await {
+                    Ok(parsed) => Ok(parsed),
+                    Err(_) => Err(Error::Io(error)),
+                },
                 Err(error) => Err(error),
             };
             let error = match answered {
-                Ok(parsed) => return self.respond(conn, &head, parsed),
+                Ok(parsed) => return self.respond(conn, &head, complete, parsed),
                 Err(error) => error,
             };
             let retry = reused
@@ -237,10 +244,12 @@ impl Client {
         &self,
         conn: Conn,
         request: &RequestHead,
+        request_complete: bool,
         parsed: Parsed<ResponseHead>,
     ) -> Result<Response<ResponseBody>, Error> {
         let Parsed { head, framing } = parsed;
-        let reusable = request.wants_keep_alive()
+        let reusable = request_complete
+            && request.wants_keep_alive()
             && head.wants_keep_alive()
             && framing != Framing::UntilClose
             && !head.is_upgrade(&request.method);
