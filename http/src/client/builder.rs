@@ -152,7 +152,12 @@ impl ClientBuilder {
     /// ([`Error::Tls`](super::Error::Tls), the `ConfigError` inside).
     pub fn build(self) -> Result<Client, Error> {
         let tls = self.tls_settings()?;
-        Ok(Client {
+        Ok(self.finish(tls))
+    }
+
+    /// The client, with `tls` for its `https` requests.
+    pub(crate) fn finish(self, tls: TlsSettings) -> Client {
+        Client {
             inner: Arc::new(Inner {
                 pool: Arc::new(Pool::new(self.max_idle_per_host, self.idle_timeout)),
                 tls,
@@ -161,7 +166,7 @@ impl ClientBuilder {
                 read_timeout: self.read_timeout,
                 limits: self.limits,
             }),
-        })
+        }
     }
 
     #[cfg(feature = "tls")]

@@ -36,9 +36,9 @@
 //! * **bodies streamed both ways**: a request [`Body`] of known size is sent with
 //!   `Content-Length`, a streamed one chunked; a [`ResponseBody`] is read piece by
 //!   piece as the caller asks, in constant memory;
-//! * **`https`** through [`tls`](crate::tls) (feature `tls`), trusting the
-//!   `webpki-roots` unless told otherwise
-//!   ([`ClientBuilder::add_root_pem`]), offering `http/1.1` by ALPN;
+//! * **`https`** through the `tls` module (feature `tls`), trusting the
+//!   `webpki-roots` unless told otherwise (`ClientBuilder::add_root_pem`,
+//!   `ClientBuilder::tls_connector`), offering `http/1.1` by ALPN;
 //! * **time limits**: connect (default 30 s), request (until the response head),
 //!   body reads; each a typed [`Error::Timeout`] that converts to
 //!   `io::ErrorKind::TimedOut`.
@@ -103,12 +103,9 @@ impl Default for Client {
 impl Client {
     /// A client with the defaults of [`ClientBuilder::new`].
     pub fn new() -> Client {
-        // With no roots added, building cannot fail: the default TLS setup is made
-        // (and its failure reported) on the first `https` request.
-        match ClientBuilder::new().build() {
-            Ok(client) => client,
-            Err(error) => unreachable!("the default client builds: {error}"),
-        }
+        // The default TLS setup is made (and a failure reported) on the first
+        // `https` request, so this cannot fail.
+        ClientBuilder::new().finish(TlsSettings::default_roots())
     }
 
     /// A builder to configure a client.

@@ -30,7 +30,7 @@ use super::{Handler, ServerConfig};
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// An HTTP/1.1 server bound to a TCP address, in the clear or, with
-/// [`Server::with_tls`], over TLS.
+/// `Server::with_tls` (feature `tls`), over TLS.
 #[derive(Debug)]
 pub struct Server {
     listener: TcpListener,
