@@ -46,7 +46,11 @@
 //! What it does not do: follow redirects (a 3xx is returned as it is; its
 //! `Location` is the caller's to follow), HTTP/2, proxies, cookies, content
 //! codings (gzip), protocol upgrades (a 101 is returned, and its connection
-//! closed), pipelining, or a limit on the connections open per origin.
+//! closed), pipelining, or a limit on the connections open per origin. A request
+//! body is sent whole before the response body is read: a server's early answer
+//! that closes the connection (a 413) stops the upload, but a server that echoes
+//! more than the sockets buffer before it has read the whole body stalls the
+//! exchange until a time limit.
 
 mod builder;
 mod conn;

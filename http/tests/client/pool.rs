@@ -64,7 +64,7 @@ client_test! {
     async fn idle_connections_close_after_the_idle_timeout() {
         let server = TestServer::start().await;
         let client = Client::builder()
-            .idle_timeout(Duration::from_millis(200))
+            .idle_timeout(Duration::from_secs(1))
             .build()
             .unwrap();
         client.get(&server.url("/")).await.unwrap().into_body().to_bytes(16).await.unwrap();
