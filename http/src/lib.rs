@@ -5,9 +5,10 @@
 //! * a **sans-I/O core** ([`http1`]): parsers, body decoders and encoders that turn
 //!   bytes into typed messages and back, with no runtime, socket or clock in them, so
 //!   they are tested byte by byte and fuzzed;
-//! * a thin **async layer** on `avx` ([`server`]) that drives the core over a
-//!   connection, in the clear or through TLS ([`tls`], rustls with the `ring`
-//!   provider by default).
+//! * a thin **async layer** on `avx` that drives the core over connections, in the
+//!   clear or through TLS ([`tls`], rustls with the `ring` provider by default):
+//!   a [`server`] (HTTPS with `Server::with_tls`) and a [`client`] with a
+//!   connection pool per origin.
 //!
 //! The message types ([`Request`], [`Response`], [`RequestHead`], [`HeaderMap`],
 //! [`Method`], [`StatusCode`], [`Uri`], [`Version`]) are this crate's own, small and
@@ -26,12 +27,24 @@
 //! assert_eq!(body.decode(&mut buf).unwrap(), Some(BodyEvent::End));
 //! ```
 //!
-//! What it does not do (yet): HTTP/2, WebSocket framing, a client connection
-//! pool, content codings (gzip): each is its own module when it comes.
+//! ```no_run
+//! # async fn run() -> Result<(), avx_http::client::Error> {
+//! let client = avx_http::client::Client::new();
+//! let response = client.get("https://example.com/").await?;
+//! let body = response.into_body().to_bytes(1 << 20).await?;
+//! # drop(body);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! What it does not do (yet): HTTP/2, WebSocket framing, content codings (gzip),
+//! redirects, proxies or cookies in the client: each is its own module when it
+//! comes.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod client;
 pub mod header;
 pub mod http1;
 pub mod server;

@@ -1,4 +1,5 @@
-//! [`Body`]: what a handler answers with: nothing, bytes in hand, or a stream.
+//! [`Body`]: what a handler answers with (or a client sends): nothing, bytes in
+//! hand, or a stream.
 //!
 //! A body of known size gets `Content-Length`; a streamed one is sent chunked (or, to
 //! an HTTP/1.0 client, delimited by closing the connection), piece by piece as the
@@ -26,7 +27,7 @@ enum Kind {
     Channel(mpsc::Receiver<Result<Bytes, BoxError>>),
 }
 
-/// A response body.
+/// A body to send: a server's response body, or a client's request body.
 ///
 /// ```
 /// use avx_http::server::Body;
@@ -107,6 +108,16 @@ impl Body {
         match &self.kind {
             Kind::Empty => Some(0),
             Kind::Full(data) => Some(data.len() as u64),
+            Kind::Stream(_) | Kind::Channel(_) => None,
+        }
+    }
+
+    /// A copy of a body held in full (the bytes are shared, not copied), `None` for
+    /// a streamed one: what a client needs to send a request again.
+    pub(crate) fn try_clone(&self) -> Option<Body> {
+        match &self.kind {
+            Kind::Empty => Some(Body::empty()),
+            Kind::Full(data) => Some(Body::full(data.clone())),
             Kind::Stream(_) | Kind::Channel(_) => None,
         }
     }

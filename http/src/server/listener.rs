@@ -2,7 +2,8 @@
 //! shutdown signal; then shuts down gracefully.
 //!
 //! ```text
-//! serve_with_shutdown: accept ─▶ spawn Connection::run ─▶ accept ...
+//! serve_with_shutdown: accept ─▶ spawn serve_accepted ─▶ accept ...
+//!   serve_accepted: [TLS handshake, with `with_tls`] ─▶ Connection::run
 //!   signal ─▶ drop the listener (no more accepts)
 //!          ─▶ tell every connection: idle ones close now, busy ones after their
 //!             response (sent with `Connection: close`)
@@ -16,7 +17,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use avx::net::{TcpListener, ToSocketAddrs};
+use avx::net::{TcpListener, TcpStream, ToSocketAddrs};
 use avx::sync::watch;
 use avx::task::JoinSet;
 use avx::time::sleep;
@@ -28,11 +29,21 @@ use super::{Handler, ServerConfig};
 /// file descriptors, say) before accepting again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
-/// An HTTP/1.1 server bound to a TCP address.
+/// An HTTP/1.1 server bound to a TCP address, in the clear or, with
+/// `Server::with_tls` (feature `tls`), over TLS.
 #[derive(Debug)]
 pub struct Server {
     listener: TcpListener,
     config: ServerConfig,
+    security: Security,
+}
+
+/// What runs between TCP and HTTP on each connection.
+#[derive(Debug, Clone)]
+enum Security {
+    Plain,
+    #[cfg(feature = "tls")]
+    Tls(crate::tls::TlsAcceptor),
 }
 
 impl Server {
@@ -46,7 +57,40 @@ impl Server {
         Server {
             listener,
             config: ServerConfig::default(),
+            security: Security::Plain,
         }
+    }
+
+    /// Serves HTTPS: every connection runs a TLS handshake with `acceptor` first,
+    /// within the acceptor's time limit, on the connection's own task (a slow
+    /// handshake never holds up accepting). The server offers `http/1.1` by ALPN
+    /// and nothing else: an acceptor offering other protocols is copied with its
+    /// protocol list replaced. Graceful shutdown works as in the clear, and drops
+    /// connections still in their handshake.
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use avx_http::server::{Body, RequestBody, Server};
+    /// use avx_http::tls::{TlsAcceptor, server_config_from_pem_files, ALPN_HTTP1_1};
+    /// use avx_http::{Request, Response, StatusCode};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = server_config_from_pem_files("cert.pem", "key.pem", &[ALPN_HTTP1_1])?;
+    /// let server = Server::bind("0.0.0.0:8443")
+    ///     .await?
+    ///     .with_tls(TlsAcceptor::new(Arc::new(config)));
+    /// server
+    ///     .serve(|_: Request<RequestBody>| async {
+    ///         Response::with_status(StatusCode::OK, Body::from("secure\n"))
+    ///     })
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn with_tls(mut self, acceptor: crate::tls::TlsAcceptor) -> Server {
+        self.security = Security::Tls(super::tls::http1_only(acceptor));
+        self
     }
 
     /// Replaces the configuration.
@@ -76,7 +120,11 @@ impl Server {
         H: Handler,
         S: Future<Output = ()>,
     {
-        let Server { listener, config } = self;
+        let Server {
+            listener,
+            config,
+            security,
+        } = self;
         let handler = Arc::new(handler);
         let config = Arc::new(config);
         let (stop, stopped) = watch::channel(false);
@@ -89,16 +137,13 @@ impl Server {
                     Ok((stream, _peer)) => {
                         // Small responses should not wait for Nagle's timer.
                         let _ = stream.set_nodelay(true);
-                        let (reader, writer) = stream.into_split();
-                        let handler = Arc::clone(&handler);
-                        let config = Arc::clone(&config);
-                        let stopped = stopped.clone();
-                        connections.spawn(async move {
-                            let connection =
-                                Connection::new(Box::new(reader), writer, &*handler, &config, Some(stopped));
-                            // A connection's I/O error ends that connection alone.
-                            let _ = connection.run().await;
-                        });
+                        connections.spawn(serve_accepted(
+                            stream,
+                            security.clone(),
+                            Arc::clone(&handler),
+                            Arc::clone(&config),
+                            stopped.clone(),
+                        ));
                     }
                     Err(error) if is_per_connection(&error) => {}
                     Err(_) => sleep(ACCEPT_BACKOFF).await,
@@ -120,6 +165,29 @@ impl Server {
             }
         }
         Ok(())
+    }
+}
+
+/// Serves one accepted connection, on its own task.
+async fn serve_accepted<H: Handler>(
+    stream: TcpStream,
+    security: Security,
+    handler: Arc<H>,
+    config: Arc<ServerConfig>,
+    stopped: watch::Receiver<bool>,
+) {
+    match security {
+        Security::Plain => {
+            let (reader, writer) = stream.into_split();
+            let connection =
+                Connection::new(Box::new(reader), writer, &*handler, &config, Some(stopped));
+            // A connection's I/O error ends that connection alone.
+            let _ = connection.run().await;
+        }
+        #[cfg(feature = "tls")]
+        Security::Tls(acceptor) => {
+            super::tls::serve_tls(stream, &acceptor, &*handler, &config, stopped).await;
+        }
     }
 }
 

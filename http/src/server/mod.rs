@@ -33,7 +33,9 @@
 //!   unread is drained up to a bound, or the connection closes;
 //! * **upgrades**: after a 101 the handler takes the raw connection ([`upgrade`]);
 //! * **graceful shutdown** ([`Server::serve_with_shutdown`]): stop accepting, finish
-//!   the requests in flight, close idle connections, abort what is left at a deadline.
+//!   the requests in flight, close idle connections, abort what is left at a deadline;
+//! * **HTTPS** (`Server::with_tls`, feature `tls`): a TLS handshake on each
+//!   connection's own task, within its time limit, `http/1.1` offered by ALPN.
 //!
 //! A handler that panics gets its client a 500 and a closed connection.
 
@@ -44,6 +46,8 @@ mod listener;
 mod read_side;
 mod request_body;
 mod respond;
+#[cfg(feature = "tls")]
+mod tls;
 pub mod upgrade;
 
 use std::future::Future;

@@ -147,6 +147,24 @@ impl TestServer {
             .await
             .unwrap()
             .with_config(config);
+        TestServer::serving(server)
+    }
+
+    /// Serving HTTPS through `acceptor`.
+    #[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
+    pub(crate) async fn with_tls(
+        config: ServerConfig,
+        acceptor: avx_http::tls::TlsAcceptor,
+    ) -> TestServer {
+        let server = Server::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .with_config(config)
+            .with_tls(acceptor);
+        TestServer::serving(server)
+    }
+
+    fn serving(server: Server) -> TestServer {
         let addr = server.local_addr().unwrap();
         let state = Arc::new(State::default());
         let handler_state = Arc::clone(&state);
