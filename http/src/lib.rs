@@ -6,7 +6,7 @@
 //!   bytes into typed messages and back, with no runtime, socket or clock in them, so
 //!   they are tested byte by byte and fuzzed;
 //! * a thin **async layer** on `avx` that drives the core over connections, in the
-//!   clear or through TLS ([`tls`], rustls with the `ring` provider by default):
+//!   clear or through TLS (the `tls` module, rustls with the `ring` provider by default):
 //!   a [`server`] (HTTPS with `Server::with_tls`) and a [`client`] with a
 //!   connection pool per origin.
 //!
