@@ -276,14 +276,20 @@ impl<T: Run> Spawner<T> {
         }
         match mandatory {
             Mandatory::No => {
-                if let Err(err) = shared.wake_or_start(&mut state) {
-                    if state.threads == 0 {
+                let woke = match shared.wake_or_start(&mut state) {
+                    Ok(woke) => woke,
+                    Err(err) if state.threads == 0 => {
                         return Err(SpawnError::NoThreads(err, task));
                     }
                     // A busy pool thread will come back to the queue.
-                }
+                    Err(_) => false,
+                };
                 // The thread woken or started cannot look before we unlock.
                 state.queue.push_back(task);
+                drop(state);
+                if woke {
+                    shared.work.notify_one();
+                }
                 Ok(())
             }
             Mandatory::Yes => match shared.start_thread(&mut state, Kind::Mandatory) {
@@ -294,10 +300,15 @@ impl<T: Run> Spawner<T> {
                 Err(err) if state.threads == 0 => Err(SpawnError::NoThreads(err, task)),
                 Err(_) => {
                     // No thread of its own, but the pool's threads can still run it.
-                    if state.idle > 0 {
-                        shared.wake_one(&mut state);
+                    let woke = state.idle > 0;
+                    if woke {
+                        shared.hand_wakeup(&mut state);
                     }
                     state.queue.push_back(task);
+                    drop(state);
+                    if woke {
+                        shared.work.notify_one();
+                    }
                     Ok(())
                 }
             },
@@ -320,24 +331,27 @@ impl<T: Run> Shared<T> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Makes sure a pool thread will take the item about to be queued: wakes an
-    /// idle one, or starts one if the cap allows, or leaves it to a busy one.
-    fn wake_or_start(self: &Arc<Self>, state: &mut State<T>) -> io::Result<()> {
+    /// Makes sure a pool thread will take the item about to be queued: hands a
+    /// wakeup to an idle one, or starts one if the cap allows, or leaves it to a
+    /// busy one. Returns true when it handed a wakeup: the caller then notifies
+    /// `work` once it has unlocked, so the woken thread does not wake only to wait
+    /// for the lock.
+    fn wake_or_start(self: &Arc<Self>, state: &mut State<T>) -> io::Result<bool> {
         if state.idle > 0 {
-            self.wake_one(state);
-            return Ok(());
+            self.hand_wakeup(state);
+            return Ok(true);
         }
         if state.threads < self.config.max_threads {
             self.start_thread(state, Kind::Pool)?;
             state.threads += 1;
         }
-        Ok(())
+        Ok(false)
     }
 
-    fn wake_one(&self, state: &mut State<T>) {
+    /// Moves one idle thread's worth to `wakeups`; the caller notifies `work`.
+    fn hand_wakeup(&self, state: &mut State<T>) {
         state.idle -= 1;
         state.wakeups += 1;
-        self.work.notify_one();
     }
 
     fn start_thread(self: &Arc<Self>, state: &mut State<T>, kind: Kind) -> io::Result<()> {
@@ -381,7 +395,10 @@ impl<T: Run> Shared<T> {
             if !state.shutdown && !state.queue.is_empty() {
                 // Queued items may have been counting on this thread; a
                 // replacement failing to start leaves them to the others.
-                let _ = self.wake_or_start(&mut state);
+                if let Ok(true) = self.wake_or_start(&mut state) {
+                    drop(state);
+                    self.work.notify_one();
+                }
             }
         }
 
