@@ -24,10 +24,22 @@ pub struct Sample {
     pub run: Option<WrkRun>,
     /// The server's CPU time over the run's wall time (1.0 = one core busy).
     pub server_cpu: f64,
+    /// The server's CPU time over the run, seconds.
+    pub server_cpu_secs: f64,
     /// The 1-minute load average as the run started.
     pub load: f64,
     /// Why the run failed, if it did.
     pub error: Option<String>,
+}
+
+impl Sample {
+    /// The server's CPU time per request answered, microseconds; NaN if the run failed.
+    pub fn cpu_us_per_request(&self) -> f64 {
+        match &self.run {
+            Some(run) if run.requests > 0 => self.server_cpu_secs * 1e6 / run.requests as f64,
+            _ => f64::NAN,
+        }
+    }
 }
 
 /// Every sample of one server at one connection count in one mode.
@@ -82,6 +94,27 @@ impl Cell {
                 .map(|s| s.server_cpu)
                 .collect::<Vec<_>>(),
         )
+    }
+
+    /// Median of the server's CPU time per request answered, microseconds: less
+    /// disturbed than the rate by other load on the machine, which takes CPU time
+    /// from the server but adds little to what each request costs it.
+    pub fn server_cpu_us_per_request(&self) -> f64 {
+        median(
+            &self
+                .samples
+                .iter()
+                .map(|s| s.cpu_us_per_request())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// The server's CPU time per request in round `round`, NaN if missing.
+    pub fn cpu_in_round(&self, round: usize) -> f64 {
+        self.samples
+            .iter()
+            .find(|s| s.round == round)
+            .map_or(f64::NAN, Sample::cpu_us_per_request)
     }
 
     /// Errors wrk counted over every run, plus failed runs.
@@ -169,6 +202,7 @@ fn run_server(options: &Options, round: usize, mode: Mode, server: ServerKind, c
                 round,
                 run: None,
                 server_cpu: f64::NAN,
+                server_cpu_secs: f64::NAN,
                 load,
                 error: Some(format!("server did not start: {e}")),
             },
@@ -176,7 +210,7 @@ fn run_server(options: &Options, round: usize, mode: Mode, server: ServerKind, c
         };
         match (&sample.run, &sample.error) {
             (Some(run), _) => eprintln!(
-                "  {:>8} {:<13} c={:<3} {:>9.0} req/s  p50 {:>7.0} us  p99 {:>7.0} us  cpu {:.2}/{:.2}  load {:.2}",
+                "  {:>8} {:<13} c={:<3} {:>9.0} req/s  p50 {:>7.0} us  p99 {:>7.0} us  cpu {:.2}/{:.2} ({:.2} us/req)  load {:.2}",
                 mode.name(),
                 server.name(),
                 connections,
@@ -185,6 +219,7 @@ fn run_server(options: &Options, round: usize, mode: Mode, server: ServerKind, c
                 run.p99_us,
                 sample.server_cpu,
                 run.client_cpu,
+                sample.cpu_us_per_request(),
                 load
             ),
             (None, error) => eprintln!(
@@ -232,7 +267,7 @@ fn one_run(
         .elapsed()
         .max(Duration::from_millis(1))
         .as_secs_f64();
-    let server_cpu = (sys::cpu_secs(pid).unwrap_or(f64::NAN) - cpu_before) / wall;
+    let server_cpu_secs = sys::cpu_secs(pid).unwrap_or(f64::NAN) - cpu_before;
     let mut error = result.as_ref().err().map(ToString::to_string);
     if !process.is_running() {
         error = Some("the server exited during the run".into());
@@ -240,7 +275,8 @@ fn one_run(
     Sample {
         round,
         run: if error.is_none() { result.ok() } else { None },
-        server_cpu,
+        server_cpu: server_cpu_secs / wall,
+        server_cpu_secs,
         load,
         error,
     }
@@ -257,16 +293,24 @@ pub struct Ratio {
     pub of: ServerKind,
     /// The denominator's server.
     pub to: ServerKind,
-    /// The ratio in each round (paired runs of the same round).
+    /// The ratio of rates in each round (paired runs of the same round).
     pub per_round: Vec<f64>,
+    /// The ratio of server CPU time per request in each round (below 1: the
+    /// numerator spends less on a request).
+    pub cpu_per_round: Vec<f64>,
     /// The target for it, if it has one.
     pub target: Option<f64>,
 }
 
 impl Ratio {
-    /// The median of the per-round ratios.
+    /// The median of the per-round ratios of rates.
     pub fn median(&self) -> f64 {
         median(&self.per_round)
+    }
+
+    /// The median of the per-round ratios of CPU time per request.
+    pub fn cpu_median(&self) -> f64 {
+        median(&self.cpu_per_round)
     }
 }
 
@@ -310,6 +354,9 @@ pub fn ratios(cells: &[Cell], rounds: usize) -> Vec<Ratio> {
                 per_round: (0..rounds)
                     .map(|r| a.rate_in_round(r) / b.rate_in_round(r))
                     .collect(),
+                cpu_per_round: (0..rounds)
+                    .map(|r| a.cpu_in_round(r) / b.cpu_in_round(r))
+                    .collect(),
                 target,
             });
         }
@@ -322,6 +369,7 @@ mod tests {
     use super::*;
 
     fn cell(server: ServerKind, rates: &[f64]) -> Cell {
+        // Each run: `rate` requests in its second, on half a second of server CPU.
         Cell {
             mode: Mode::Pinned,
             server,
@@ -335,11 +383,12 @@ mod tests {
                         requests_per_sec: rate,
                         p50_us: 100.0,
                         p99_us: 300.0,
-                        requests: 1,
+                        requests: rate as u64,
                         errors: 0,
                         client_cpu: 1.0,
                     }),
-                    server_cpu: 1.0,
+                    server_cpu: 0.5,
+                    server_cpu_secs: 0.5,
                     load: 0.0,
                     error: None,
                 })
@@ -363,6 +412,13 @@ mod tests {
         assert_eq!(ratio.per_round, [1.2, 1.2, 1.3]);
         assert_eq!(ratio.median(), 1.2);
         assert_eq!(ratio.target, Some(1.15));
+        // CPU per request: 0.5 s over the requests of each round.
+        let cpu = ratio
+            .cpu_per_round
+            .iter()
+            .map(|x| (x * 1000.0).round() / 1000.0);
+        assert_eq!(cpu.collect::<Vec<_>>(), [0.833, 0.833, 0.769]);
+        assert_eq!(cells[1].server_cpu_us_per_request(), 5000.0);
     }
 
     #[test]
@@ -380,6 +436,7 @@ mod tests {
             round: 2,
             run: None,
             server_cpu: f64::NAN,
+            server_cpu_secs: f64::NAN,
             load: 0.0,
             error: Some("boom".into()),
         });

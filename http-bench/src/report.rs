@@ -106,8 +106,9 @@ impl Report {
             out.push_str(&format!(
                 "## Plaintext (wrk, keep-alive, 13-byte body)\n\n{} round(s) of {} s per run, \
                  servers alternated; medians over rounds. `spread` is the lowest and highest \
-                 rate of the rounds; `CPU` is cores busy (server / wrk); `load` the 1-minute \
-                 load average as the run started.\n\n",
+                 rate of the rounds; `CPU` is cores busy (server / wrk); `µs CPU/req` the \
+                 server's CPU time per request (less disturbed by other load than req/s); \
+                 `load` the 1-minute load average as the run started.\n\n",
                 o.rounds,
                 o.duration.as_secs()
             ));
@@ -126,14 +127,14 @@ impl Report {
                     }
                 });
                 out.push_str(
-                    "| server | conns | req/s | spread | p50 | p99 | CPU server / wrk | errors | load |\n\
-                     |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+                    "| server | conns | req/s | spread | p50 | p99 | CPU server / wrk | µs CPU/req | errors | load |\n\
+                     |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
                 );
                 for c in cells {
                     let (lo, hi) = c.spread();
                     let loads: Vec<f64> = c.samples.iter().map(|s| s.load).collect();
                     out.push_str(&format!(
-                        "| {} | {} | {} | {}–{} | {} | {} | {} / {} | {} | {} |\n",
+                        "| {} | {} | {} | {}–{} | {} | {} | {} / {} | {} | {} | {} |\n",
                         c.server.name(),
                         c.connections,
                         rate(c.requests_per_sec()),
@@ -143,6 +144,7 @@ impl Report {
                         micros(c.p99_us()),
                         fixed(c.server_cpu(), 2),
                         fixed(c.client_cpu(), 2),
+                        fixed(c.server_cpu_us_per_request(), 2),
                         c.errors(),
                         fixed(crate::stats::median(&loads), 2),
                     ));
@@ -174,9 +176,11 @@ impl Report {
         }
         if !self.ratios.is_empty() {
             out.push_str(
-                "### Ratios (req/s; median of the per-round ratios)\n\n\
-                 | mode | conns | ratio | value | per round | target |\n\
-                 |---|---:|---|---:|---|---:|\n",
+                "### Ratios (median of the per-round ratios)\n\n\
+                 `req/s` above 1: the first server is faster. `CPU/req` below 1: it spends \
+                 less server CPU on a request.\n\n\
+                 | mode | conns | servers | req/s | per round | target | CPU/req |\n\
+                 |---|---:|---|---:|---|---:|---:|\n",
             );
             for r in &self.ratios {
                 let per_round: Vec<String> = r.per_round.iter().map(|x| fixed(*x, 2)).collect();
@@ -186,14 +190,15 @@ impl Report {
                     None => String::new(),
                 };
                 out.push_str(&format!(
-                    "| {} | {} | {} / {} | {} | {} | {} |\n",
+                    "| {} | {} | {} / {} | {} | {} | {} | {} |\n",
                     r.mode.name(),
                     r.connections,
                     r.of.name(),
                     r.to.name(),
                     fixed(r.median(), 2),
                     per_round.join(", "),
-                    target
+                    target,
+                    fixed(r.cpu_median(), 2)
                 ));
             }
             out.push('\n');
@@ -259,6 +264,8 @@ impl Report {
                     ("requests", s.run.map(|r| r.requests).into()),
                     ("errors", s.run.map(|r| r.errors).into()),
                     ("server_cpu", s.server_cpu.into()),
+                    ("server_cpu_secs", s.server_cpu_secs.into()),
+                    ("server_cpu_us_per_request", s.cpu_us_per_request().into()),
                     ("client_cpu", s.run.map(|r| r.client_cpu).into()),
                     ("load", s.load.into()),
                     ("error", s.error.clone().into()),
@@ -273,6 +280,10 @@ impl Report {
                 ("p99_us", c.p99_us().into()),
                 ("server_cpu", c.server_cpu().into()),
                 ("client_cpu", c.client_cpu().into()),
+                (
+                    "server_cpu_us_per_request",
+                    c.server_cpu_us_per_request().into(),
+                ),
                 ("errors", c.errors().into()),
                 ("samples", Json::Array(samples.collect())),
             ])
