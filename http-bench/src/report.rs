@@ -48,6 +48,9 @@ pub struct Report {
     pub idle: Vec<(ServerKind, Result<IdleMemory, String>)>,
 }
 
+/// wrk's CPU use from which a row's rate counts as bounded by the client.
+const CLIENT_BOUND: f64 = 0.95;
+
 fn rate(x: f64) -> String {
     if x.is_nan() {
         "–".into()
@@ -90,11 +93,12 @@ impl Report {
         let o = &self.options;
         out.push_str(&format!("# avx-http bench: {}\n\n", o.label));
         out.push_str(&format!(
-            "Started {} ({:.0} s), commit {}, {} CPUs. `avx-http-bench {}`\n\n",
+            "Started {} ({:.0} s), commit {}, {} CPUs. `avx-http-bench{}{}`\n\n",
             m.started,
             m.seconds,
             m.commit.as_deref().unwrap_or("?"),
             m.cpus,
+            if m.argv.is_empty() { "" } else { " " },
             m.argv.join(" ")
         ));
         out.push_str(&format!(
@@ -130,7 +134,7 @@ impl Report {
                     "| server | conns | req/s | spread | p50 | p99 | CPU server / wrk | µs CPU/req | errors | load |\n\
                      |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
                 );
-                for c in cells {
+                for c in &cells {
                     let (lo, hi) = c.spread();
                     let loads: Vec<f64> = c.samples.iter().map(|s| s.load).collect();
                     out.push_str(&format!(
@@ -150,6 +154,18 @@ impl Report {
                     ));
                 }
                 out.push('\n');
+                let client_bound = cells
+                    .iter()
+                    .filter(|c| c.client_cpu() >= CLIENT_BOUND)
+                    .count();
+                if client_bound > 0 {
+                    out.push_str(&format!(
+                        "wrk was at ≥ {CLIENT_BOUND} of a core in {client_bound} of {} rows: \
+                         there the rate is bounded by the client as much as by the server, \
+                         and `µs CPU/req` tells the servers apart better than req/s.\n\n",
+                        cells.len()
+                    ));
+                }
             }
             let failures: Vec<String> = self
                 .cells
