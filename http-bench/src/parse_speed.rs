@@ -1,0 +1,125 @@
+//! A quick parse-throughput measure, so the report carries the ratio without a
+//! criterion run: avx-http's `RequestParser` against `httparse::Request::parse` on the
+//! heads of `http/benches/heads` (the criterion bench `cargo bench -p avx-http --bench
+//! parse` reads the same bytes, with criterion's statistics).
+//!
+//! What each iteration does, alike for both: copy the head into a reused buffer (a
+//! server reads it into one), then parse it. avx-http's parse also builds an owned,
+//! typed head (method, URI, a `HeaderMap` of shared slices) and its framing;
+//! httparse's only fills an array of borrowed slices. The ratio is what a server
+//! pays for each, not the scanners alone.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+
+#[path = "../../http/benches/heads/mod.rs"]
+mod heads;
+
+/// One head's figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseSpeed {
+    /// Which head.
+    pub head: &'static str,
+    /// Its size in bytes.
+    pub bytes: usize,
+    /// avx-http's median, bytes per second.
+    pub avx_bytes_per_sec: f64,
+    /// httparse's median, bytes per second.
+    pub httparse_bytes_per_sec: f64,
+}
+
+impl ParseSpeed {
+    /// avx-http's throughput over httparse's.
+    pub fn ratio(&self) -> f64 {
+        self.avx_bytes_per_sec / self.httparse_bytes_per_sec
+    }
+}
+
+/// Measures every head: `samples` alternating slices of `slice` for each parser.
+pub fn measure(samples: usize, slice: Duration) -> Vec<ParseSpeed> {
+    heads::HEADS
+        .iter()
+        .map(|&(name, head)| {
+            check_both_parse(head);
+            let mut avx = Vec::with_capacity(samples);
+            let mut httparse = Vec::with_capacity(samples);
+            for _ in 0..samples {
+                avx.push(throughput(head, slice, avx_parses));
+                httparse.push(throughput(head, slice, httparse_parses));
+            }
+            ParseSpeed {
+                head: name,
+                bytes: head.len(),
+                avx_bytes_per_sec: crate::stats::median(&avx),
+                httparse_bytes_per_sec: crate::stats::median(&httparse),
+            }
+        })
+        .collect()
+}
+
+/// Bytes per second `parse_many` gets through in about `slice`.
+fn throughput(head: &[u8], slice: Duration, parse_many: fn(&[u8], u32)) -> f64 {
+    const BATCH: u32 = 1000;
+    let started = Instant::now();
+    let mut batches = 0u64;
+    while started.elapsed() < slice {
+        parse_many(head, BATCH);
+        batches += 1;
+    }
+    (batches * u64::from(BATCH) * head.len() as u64) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn avx_parses(head: &[u8], times: u32) {
+    let mut parser = avx_http::http1::RequestParser::new(&avx_http::Limits::default());
+    let mut buf = BytesMut::with_capacity(4096);
+    for _ in 0..times {
+        buf.extend_from_slice(black_box(head));
+        let parsed = parser.parse(&mut buf);
+        black_box(&parsed);
+    }
+}
+
+fn httparse_parses(head: &[u8], times: u32) {
+    let mut buf = Vec::with_capacity(4096);
+    for _ in 0..times {
+        buf.clear();
+        buf.extend_from_slice(black_box(head));
+        let mut fields = [httparse::EMPTY_HEADER; 32];
+        let mut request = httparse::Request::new(&mut fields);
+        let parsed = request.parse(&buf);
+        black_box((&parsed, &request));
+    }
+}
+
+/// Both parsers accept the head whole: a measure of a failing parse would be
+/// meaningless.
+fn check_both_parse(head: &[u8]) {
+    let mut buf = BytesMut::from(head);
+    let parsed = avx_http::http1::RequestParser::new(&avx_http::Limits::default())
+        .parse(&mut buf)
+        .expect("avx-http rejects a bench head");
+    assert!(
+        parsed.is_some() && buf.is_empty(),
+        "avx-http: head incomplete"
+    );
+    let mut fields = [httparse::EMPTY_HEADER; 32];
+    let status = httparse::Request::new(&mut fields)
+        .parse(head)
+        .expect("httparse rejects a bench head");
+    assert_eq!(status, httparse::Status::Complete(head.len()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_head_parses_and_measures() {
+        for speed in measure(1, Duration::from_millis(5)) {
+            assert!(speed.bytes > 0);
+            assert!(speed.avx_bytes_per_sec > 0.0 && speed.httparse_bytes_per_sec > 0.0);
+        }
+    }
+}
