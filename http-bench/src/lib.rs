@@ -10,6 +10,7 @@
 //! * [`args`], [`stats`], [`sys`]: the command line, medians, and `/proc`.
 
 pub mod args;
+pub mod heads;
 pub mod idle_memory;
 pub mod json;
 pub mod parse_speed;

@@ -1,6 +1,6 @@
 //! A quick parse-throughput measure, so the report carries the ratio without a
 //! criterion run: avx-http's `RequestParser` against `httparse::Request::parse` on the
-//! heads of `http/benches/heads` (the criterion bench `cargo bench -p avx-http --bench
+//! heads of `http-bench/src/heads` (the criterion bench `cargo bench -p avx-http-bench --bench
 //! parse` reads the same bytes, with criterion's statistics).
 //!
 //! What each iteration does, alike for both: copy the head into a reused buffer (a
@@ -14,8 +14,7 @@ use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 
-#[path = "../../http/benches/heads/mod.rs"]
-mod heads;
+use crate::heads;
 
 /// One head's figures.
 #[derive(Clone, Debug, PartialEq)]

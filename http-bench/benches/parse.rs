@@ -1,13 +1,13 @@
 //! Guards request-head parsing against httparse: avx-http's `RequestParser` and
 //! `httparse::Request::parse` on the same heads, in bytes per second.
 //!
-//! Group = head (`heads/mod.rs`), function id = parser. Each iteration copies the head
+//! Group = head (`src/heads/mod.rs`), function id = parser. Each iteration copies the head
 //! into a reused buffer (a server reads it into one) and parses it. avx-http's result
 //! is an owned, typed head (method, URI, `HeaderMap`) with its body framing;
 //! httparse's is an array of borrowed slices. avx-http-bench reports the same ratio
 //! without criterion.
 //!
-//! `cargo bench -p avx-http --bench parse -- --warm-up-time 1 --measurement-time 3`
+//! `cargo bench -p avx-http-bench --bench parse -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 
@@ -16,7 +16,7 @@ use avx_http::http1::RequestParser;
 use bytes::BytesMut;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-mod heads;
+use avx_http_bench::heads;
 
 fn parse(c: &mut Criterion) {
     for (name, head) in heads::HEADS {

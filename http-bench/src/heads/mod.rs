@@ -2,20 +2,20 @@
 //! and avx-http-bench's quick measure, so both report on the same bytes.
 
 /// A name for the report and the head's bytes, up to and including the blank line.
-pub(crate) const HEADS: [(&str, &[u8]); 3] = [
+pub const HEADS: [(&str, &[u8]); 3] = [
     ("small-get", SMALL_GET),
     ("browser-get", BROWSER_GET),
     ("post-head", POST_HEAD),
 ];
 
 /// What a load generator sends: wrk's default request, plus `Accept`.
-pub(crate) const SMALL_GET: &[u8] = b"GET /plaintext HTTP/1.1\r\n\
+pub const SMALL_GET: &[u8] = b"GET /plaintext HTTP/1.1\r\n\
 Host: localhost:8080\r\n\
 Accept: */*\r\n\
 \r\n";
 
 /// A browser's navigation request: 12 fields, cookies included.
-pub(crate) const BROWSER_GET: &[u8] = b"GET /articles/2026/04/http-parsing?ref=home&page=2 HTTP/1.1\r\n\
+pub const BROWSER_GET: &[u8] = b"GET /articles/2026/04/http-parsing?ref=home&page=2 HTTP/1.1\r\n\
 Host: www.example.com\r\n\
 Connection: keep-alive\r\n\
 Cache-Control: max-age=0\r\n\
@@ -31,7 +31,7 @@ Cookie: session=8f2a1c9e4b7d3a6f0e5c2b9a8d7f6e5c; theme=dark; _ga=GA1.2.12345678
 \r\n";
 
 /// An API call's head; its JSON body would follow.
-pub(crate) const POST_HEAD: &[u8] = b"POST /api/v1/orders HTTP/1.1\r\n\
+pub const POST_HEAD: &[u8] = b"POST /api/v1/orders HTTP/1.1\r\n\
 Host: api.example.com\r\n\
 User-Agent: example-client/2.3.1\r\n\
 Accept: application/json\r\n\
