@@ -80,7 +80,7 @@ pub enum ConvertError {
     /// A header value holding CR, LF, NUL or another control byte, which an
     /// `http::HeaderValue` built with `from_maybe_shared_unchecked` can hold.
     InvalidHeaderValue,
-    /// More distinct header names than an `http::HeaderMap` holds (about 24,000).
+    /// More distinct header names than an `http::HeaderMap` holds (24,576).
     TooManyHeaders,
     /// A request target the other side refuses, or would read as a different one
     /// (`http` drops a `#fragment`).
