@@ -12,7 +12,8 @@
 //!
 //! The message types ([`Request`], [`Response`], [`RequestHead`], [`HeaderMap`],
 //! [`Method`], [`StatusCode`], [`Uri`], [`Version`]) are this crate's own, small and
-//! shaped after the `http` crate's.
+//! shaped after the `http` crate's; with the `http-compat` feature, the `compat` module
+//! converts them to and from that crate's types.
 //!
 //! ```
 //! use avx_http::http1::{BodyDecoder, BodyEvent, RequestParser};
@@ -45,6 +46,8 @@
 #![warn(missing_docs)]
 
 pub mod client;
+#[cfg(feature = "http-compat")]
+pub mod compat;
 pub mod header;
 pub mod http1;
 pub mod server;
