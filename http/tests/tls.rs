@@ -12,7 +12,7 @@ use std::io::{self, BufRead, BufReader, IoSlice};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use avx::io::{AsyncReadExt, AsyncWriteExt};
@@ -22,7 +22,10 @@ use avx_http::tls::{
     ALPN_H2, ALPN_HTTP1_1, ClientConfigBuilder, ConfigError, PemItem, ServerName, TlsAcceptor,
     TlsConnector, TlsStream, rustls, server_config_from_pem, server_config_from_pem_files,
 };
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
+
+#[path = "support/pki.rs"]
+mod pki;
+use pki::pki;
 
 /// A test that has not finished by then has hung.
 const TEST_LIMIT: Duration = Duration::from_secs(60);
@@ -82,42 +85,8 @@ fn run(backend: Backend, multi_thread: bool, body: impl Future<Output = ()>) {
 
 // ---- certificates ----
 
-/// A CA and a leaf for `localhost` and 127.0.0.1 that it signed, as PEM.
-struct Pki {
-    ca: String,
-    chain: String,
-    key: String,
-}
-
-fn pki() -> &'static Pki {
-    static PKI: OnceLock<Pki> = OnceLock::new();
-    PKI.get_or_init(|| {
-        let ca_key = KeyPair::generate().unwrap();
-        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        ca.distinguished_name
-            .push(DnType::CommonName, "avx-http test CA");
-        let ca = ca.self_signed(&ca_key).unwrap();
-
-        let leaf_key = KeyPair::generate().unwrap();
-        let mut leaf =
-            CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
-        leaf.distinguished_name
-            .push(DnType::CommonName, "localhost");
-        let leaf = leaf.signed_by(&leaf_key, &ca, &ca_key).unwrap();
-
-        Pki {
-            ca: ca.pem(),
-            chain: leaf.pem() + &ca.pem(),
-            key: leaf_key.serialize_pem(),
-        }
-    })
-}
-
 fn acceptor(alpn: &[&[u8]]) -> TlsAcceptor {
-    let config = server_config_from_pem(pki().chain.as_bytes(), pki().key.as_bytes(), alpn);
-    TlsAcceptor::new(Arc::new(config.unwrap()))
+    pki::acceptor_offering(alpn)
 }
 
 /// A client trusting the test CA only, offering `alpn`.
@@ -544,7 +513,7 @@ fn key_material_rustls_cannot_use_is_a_rustls_error() {
         ConfigError::Rustls(_)
     ));
     // A well-formed key that is not the certificate's.
-    let other_key = KeyPair::generate().unwrap().serialize_pem();
+    let other_key = rcgen::KeyPair::generate().unwrap().serialize_pem();
     assert!(matches!(
         server_config_error(chain, other_key.as_bytes()),
         ConfigError::Rustls(_)

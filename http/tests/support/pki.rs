@@ -53,6 +53,7 @@ pub(crate) fn ca_file() -> &'static PathBuf {
 
 /// An acceptor presenting the leaf, offering `h2` and `http/1.1` (a server made
 /// from it must narrow that to `http/1.1`).
+#[allow(dead_code, reason = "the TLS tests pick their own protocols")]
 pub(crate) fn acceptor() -> TlsAcceptor {
     acceptor_offering(&[ALPN_H2, ALPN_HTTP1_1])
 }
