@@ -12,7 +12,7 @@
 pub mod args;
 pub mod heads;
 pub mod idle_memory;
-pub mod json;
+pub use avx_bench::json;
 pub mod parse_speed;
 pub mod plaintext;
 pub mod process;

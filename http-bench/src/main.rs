@@ -120,7 +120,12 @@ fn run(options: Options, argv: Vec<String>) -> ExitCode {
     let label = &report.options.label;
     let written = std::fs::create_dir_all(out)
         .and_then(|()| std::fs::write(out.join(format!("{label}.md")), &markdown))
-        .and_then(|()| std::fs::write(out.join(format!("{label}.json")), report.json().render()));
+        .and_then(|()| {
+            std::fs::write(
+                out.join(format!("{label}.json")),
+                report.json().to_pretty_string(),
+            )
+        });
     match written {
         Ok(()) => {
             eprintln!("wrote {}/{label}.md and .json", out.display());

@@ -301,7 +301,7 @@ impl Report {
                     c.server_cpu_us_per_request().into(),
                 ),
                 ("errors", c.errors().into()),
-                ("samples", Json::Array(samples.collect())),
+                ("samples", Json::Arr(samples.collect())),
             ])
         });
         let ratios = self.ratios.iter().map(|r| {
@@ -313,7 +313,7 @@ impl Report {
                 ("median", r.median().into()),
                 (
                     "per_round",
-                    Json::Array(r.per_round.iter().map(|&x| x.into()).collect()),
+                    Json::Arr(r.per_round.iter().map(|&x| x.into()).collect()),
                 ),
                 ("target", r.target.into()),
             ])
@@ -351,7 +351,7 @@ impl Report {
                     ("seconds", m.seconds.into()),
                     (
                         "argv",
-                        Json::Array(m.argv.iter().map(|a| a.as_str().into()).collect()),
+                        Json::Arr(m.argv.iter().map(|a| a.as_str().into()).collect()),
                     ),
                     ("commit", m.commit.clone().into()),
                     ("cpus", m.cpus.into()),
@@ -364,10 +364,10 @@ impl Report {
                     ("wrk_threads_unpinned", o.wrk_threads.into()),
                 ]),
             ),
-            ("plaintext", Json::Array(cells.collect())),
-            ("ratios", Json::Array(ratios.collect())),
-            ("parse", Json::Array(parse.collect())),
-            ("idle_memory", Json::Array(idle.collect())),
+            ("plaintext", Json::Arr(cells.collect())),
+            ("ratios", Json::Arr(ratios.collect())),
+            ("parse", Json::Arr(parse.collect())),
+            ("idle_memory", Json::Arr(idle.collect())),
         ])
     }
 }
