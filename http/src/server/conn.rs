@@ -13,6 +13,10 @@
 //! requests answered at once leave in one write, and nothing sits unsent while the
 //! connection waits.
 //!
+//! Between requests, a connection waiting with nothing buffered holds neither buffer:
+//! `wbuf` is dropped with the read buffer once the read would wait, and allocated
+//! again (at `WRITE_BUF_SIZE`) for the next response.
+//!
 //! The handler's future and the request body live in this task unless the handler
 //! moves the body elsewhere; the body reads from the shared [`ReadSide`], which this
 //! task does not touch while the handler runs except to answer a 100 request.
@@ -46,6 +50,10 @@ use crate::{DateCache, Method, Request, RequestHead, Response, StatusCode, Versi
 /// response before the client reads it.
 const LINGER: std::time::Duration = std::time::Duration::from_secs(1);
 const LINGER_BYTES: usize = 256 * 1024;
+
+/// What `wbuf` is allocated with for a response: a typical head and small body fit,
+/// and an allocation this small is cheap to make and free on every request.
+const WRITE_BUF_SIZE: usize = 1024;
 
 /// What reading the next head came to.
 enum HeadOutcome {
@@ -104,7 +112,8 @@ where
             config,
             shutdown,
             parser: RequestParser::new(&config.limits),
-            wbuf: BytesMut::with_capacity(4096),
+            // Allocated for the first response.
+            wbuf: BytesMut::new(),
             dates: DateCache::new(SystemTime::now()),
             request_id: 0,
         }
@@ -162,7 +171,18 @@ where
             }
             self.flush().await?;
             let shared = &self.shared;
-            let read = poll_fn(|cx| lock(shared).poll_fill(cx));
+            let wbuf = &mut self.wbuf;
+            let read = poll_fn(|cx| {
+                if !idle {
+                    return lock(shared).poll_fill(cx);
+                }
+                let result = lock(shared).poll_fill_idle(cx);
+                if result.is_pending() {
+                    // Flushed above: nothing in it to lose.
+                    *wbuf = BytesMut::new();
+                }
+                result
+            });
             let result = if idle {
                 let limit = deadline.unwrap_or(started + config.keep_alive_timeout);
                 let shutdown = wait_for_shutdown(self.shutdown.as_mut());
@@ -298,6 +318,7 @@ where
         // this connection is unknowable.
         context.keep_alive = keep_alive && !continue_unsent;
         context.date = Some(self.date());
+        self.wbuf.reserve(WRITE_BUF_SIZE);
         let mark = self.wbuf.len();
         let encoded = match encode_response_head(&head, &context, body.exact_len(), &mut self.wbuf)
         {
