@@ -23,7 +23,7 @@
 //!
 //! [`ReadSide`]: super::read_side::ReadSide
 
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
@@ -120,21 +120,35 @@ where
     }
 
     /// Serves requests until the connection ends.
-    pub(crate) async fn run(mut self) -> io::Result<()> {
-        let mut first = true;
-        loop {
-            let parsed = match self.read_head(first).await? {
-                HeadOutcome::Request(parsed) => parsed,
-                HeadOutcome::Closed => return self.close().await,
-                HeadOutcome::Reject(status) => return self.reject(status).await,
+    ///
+    /// Not an `async fn`: one would keep the connection twice in its state (the
+    /// argument and the local it is moved to); this block works on the one it captured.
+    pub(crate) fn run(mut self) -> impl Future<Output = io::Result<()>> {
+        async move {
+            let mut first = true;
+            // One await of `close` after the loop, not one per way out of it, keeps
+            // this future small.
+            let close = loop {
+                let parsed = match self.read_head(first).await? {
+                    HeadOutcome::Request(parsed) => parsed,
+                    HeadOutcome::Closed => break true,
+                    HeadOutcome::Reject(status) => {
+                        self.queue_error(status);
+                        break true;
+                    }
+                };
+                first = false;
+                // Boxed: the exchange's state (handler future, response, body writer) is
+                // most of this future's size, and an idle connection need not hold it.
+                match Box::pin(self.exchange(parsed)).await? {
+                    Next::KeepAlive => {}
+                    Next::Close => break true,
+                    Next::Abort => break false,
+                    // Boxed, as rare: it holds the connection by value beside `self`.
+                    Next::Upgrade(tx) => return Box::pin(self.hand_off(tx)).await,
+                }
             };
-            first = false;
-            match self.exchange(parsed).await? {
-                Next::KeepAlive => {}
-                Next::Close => return self.close().await,
-                Next::Abort => return Ok(()),
-                Next::Upgrade(tx) => return self.hand_off(tx).await,
-            }
+            if close { self.close().await } else { Ok(()) }
         }
     }
 
@@ -441,9 +455,14 @@ where
 
     /// Answers with `status` and closes.
     async fn reject(&mut self, status: StatusCode) -> io::Result<()> {
+        self.queue_error(status);
+        self.close().await
+    }
+
+    /// Puts a response with `status` (and no body) in `wbuf`.
+    fn queue_error(&mut self, status: StatusCode) {
         let response = error_response(status, self.date());
         self.wbuf.extend_from_slice(&response);
-        self.close().await
     }
 
     /// Flushes, sends FIN, and reads what the client still sends for a short while.
