@@ -123,6 +123,10 @@ where
     ///
     /// Not an `async fn`: one would keep the connection twice in its state (the
     /// argument and the local it is moved to); this block works on the one it captured.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would hold the connection twice"
+    )]
     pub(crate) fn run(mut self) -> impl Future<Output = io::Result<()>> {
         async move {
             let mut first = true;

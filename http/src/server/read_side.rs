@@ -249,3 +249,93 @@ impl ReadSide {
         self.body.as_mut().filter(|body| body.id == id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::future::poll_fn;
+
+    use avx::io::AsyncWriteExt;
+
+    use super::*;
+
+    /// Polls `side` once: the poll's result, pending or not.
+    async fn poll_once<T>(
+        side: &mut ReadSide,
+        poll: impl Fn(&mut ReadSide, &mut Context<'_>) -> Poll<T>,
+    ) -> Poll<T> {
+        poll_fn(|cx| Poll::Ready(poll(side, cx))).await
+    }
+
+    fn side_over(reader: BoxRead) -> ReadSide {
+        let shared = new_shared(reader);
+        Arc::try_unwrap(shared).unwrap().into_inner().unwrap()
+    }
+
+    #[avx::test]
+    async fn an_idle_connection_holds_no_read_buffer() {
+        let (mut client, server) = avx::io::duplex(4096);
+        let mut side = side_over(Box::new(server));
+        assert_eq!(
+            side.buf.capacity(),
+            0,
+            "a new connection allocates on its first bytes"
+        );
+
+        let request = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        client.write_all(request).await.unwrap();
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(matches!(read, Poll::Ready(Ok(n)) if n == request.len()));
+        assert_eq!(&side.buf[..], request);
+        assert!(side.buf.capacity() >= FIRST_ALLOC);
+
+        // The request is parsed (taken from the buffer) and answered; the next read
+        // finds nothing to read.
+        let head = side.buf.split();
+        drop(head);
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(read.is_pending());
+        assert_eq!(
+            side.buf.capacity(),
+            0,
+            "an idle connection gave its buffer back"
+        );
+
+        // The next request is read whole, into a buffer allocated for it.
+        client.write_all(request).await.unwrap();
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(matches!(read, Poll::Ready(Ok(n)) if n == request.len()));
+        assert_eq!(&side.buf[..], request);
+    }
+
+    #[avx::test]
+    async fn bytes_still_buffered_keep_the_buffer() {
+        let (mut client, server) = avx::io::duplex(4096);
+        let mut side = side_over(Box::new(server));
+        client.write_all(b"GET / HT").await.unwrap();
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(matches!(read, Poll::Ready(Ok(8))));
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(read.is_pending());
+        assert_eq!(&side.buf[..], b"GET / HT", "a partial head stays");
+    }
+
+    #[avx::test]
+    async fn reads_append_to_what_is_buffered_and_see_the_end() {
+        let (mut client, server) = avx::io::duplex(64 * 1024);
+        let mut side = side_over(Box::new(server));
+        let body: Vec<u8> = (0..40_000u32).map(|i| i as u8).collect();
+        client.write_all(&body).await.unwrap();
+        drop(client);
+        let mut total = 0;
+        loop {
+            match poll_once(&mut side, ReadSide::poll_fill).await {
+                Poll::Ready(Ok(0)) => break,
+                Poll::Ready(Ok(n)) => total += n,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(total, body.len());
+        assert_eq!(&side.buf[..], &body[..]);
+        assert!(side.eof);
+    }
+}
