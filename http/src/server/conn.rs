@@ -13,13 +13,17 @@
 //! requests answered at once leave in one write, and nothing sits unsent while the
 //! connection waits.
 //!
+//! Between requests, a connection waiting with nothing buffered holds neither buffer:
+//! `wbuf` is dropped with the read buffer once the read would wait, and allocated
+//! again (at `WRITE_BUF_SIZE`) for the next response.
+//!
 //! The handler's future and the request body live in this task unless the handler
 //! moves the body elsewhere; the body reads from the shared [`ReadSide`], which this
 //! task does not touch while the handler runs except to answer a 100 request.
 //!
 //! [`ReadSide`]: super::read_side::ReadSide
 
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
@@ -46,6 +50,10 @@ use crate::{DateCache, Method, Request, RequestHead, Response, StatusCode, Versi
 /// response before the client reads it.
 const LINGER: std::time::Duration = std::time::Duration::from_secs(1);
 const LINGER_BYTES: usize = 256 * 1024;
+
+/// What `wbuf` is allocated with for a response: a typical head and small body fit,
+/// and an allocation this small is cheap to make and free on every request.
+const WRITE_BUF_SIZE: usize = 1024;
 
 /// What reading the next head came to.
 enum HeadOutcome {
@@ -104,28 +112,47 @@ where
             config,
             shutdown,
             parser: RequestParser::new(&config.limits),
-            wbuf: BytesMut::with_capacity(4096),
+            // Allocated for the first response.
+            wbuf: BytesMut::new(),
             dates: DateCache::new(SystemTime::now()),
             request_id: 0,
         }
     }
 
     /// Serves requests until the connection ends.
-    pub(crate) async fn run(mut self) -> io::Result<()> {
-        let mut first = true;
-        loop {
-            let parsed = match self.read_head(first).await? {
-                HeadOutcome::Request(parsed) => parsed,
-                HeadOutcome::Closed => return self.close().await,
-                HeadOutcome::Reject(status) => return self.reject(status).await,
+    ///
+    /// Not an `async fn`: one would keep the connection twice in its state (the
+    /// argument and the local it is moved to); this block works on the one it captured.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would hold the connection twice"
+    )]
+    pub(crate) fn run(mut self) -> impl Future<Output = io::Result<()>> {
+        async move {
+            let mut first = true;
+            // One await of `close` after the loop, not one per way out of it, keeps
+            // this future small.
+            let close = loop {
+                let parsed = match self.read_head(first).await? {
+                    HeadOutcome::Request(parsed) => parsed,
+                    HeadOutcome::Closed => break true,
+                    HeadOutcome::Reject(status) => {
+                        self.queue_error(status);
+                        break true;
+                    }
+                };
+                first = false;
+                // Boxed: the exchange's state (handler future, response, body writer) is
+                // most of this future's size, and an idle connection need not hold it.
+                match Box::pin(self.exchange(parsed)).await? {
+                    Next::KeepAlive => {}
+                    Next::Close => break true,
+                    Next::Abort => break false,
+                    // Boxed, as rare: it holds the connection by value beside `self`.
+                    Next::Upgrade(tx) => return Box::pin(self.hand_off(tx)).await,
+                }
             };
-            first = false;
-            match self.exchange(parsed).await? {
-                Next::KeepAlive => {}
-                Next::Close => return self.close().await,
-                Next::Abort => return Ok(()),
-                Next::Upgrade(tx) => return self.hand_off(tx).await,
-            }
+            if close { self.close().await } else { Ok(()) }
         }
     }
 
@@ -162,7 +189,18 @@ where
             }
             self.flush().await?;
             let shared = &self.shared;
-            let read = poll_fn(|cx| lock(shared).poll_fill(cx));
+            let wbuf = &mut self.wbuf;
+            let read = poll_fn(|cx| {
+                if !idle {
+                    return lock(shared).poll_fill(cx);
+                }
+                let result = lock(shared).poll_fill_idle(cx);
+                if result.is_pending() {
+                    // Flushed above: nothing in it to lose.
+                    *wbuf = BytesMut::new();
+                }
+                result
+            });
             let result = if idle {
                 let limit = deadline.unwrap_or(started + config.keep_alive_timeout);
                 let shutdown = wait_for_shutdown(self.shutdown.as_mut());
@@ -298,6 +336,7 @@ where
         // this connection is unknowable.
         context.keep_alive = keep_alive && !continue_unsent;
         context.date = Some(self.date());
+        self.wbuf.reserve(WRITE_BUF_SIZE);
         let mark = self.wbuf.len();
         let encoded = match encode_response_head(&head, &context, body.exact_len(), &mut self.wbuf)
         {
@@ -420,9 +459,14 @@ where
 
     /// Answers with `status` and closes.
     async fn reject(&mut self, status: StatusCode) -> io::Result<()> {
+        self.queue_error(status);
+        self.close().await
+    }
+
+    /// Puts a response with `status` (and no body) in `wbuf`.
+    fn queue_error(&mut self, status: StatusCode) {
         let response = error_response(status, self.date());
         self.wbuf.extend_from_slice(&response);
-        self.close().await
     }
 
     /// Flushes, sends FIN, and reads what the client still sends for a short while.

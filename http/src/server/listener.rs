@@ -179,14 +179,20 @@ async fn serve_accepted<H: Handler>(
     match security {
         Security::Plain => {
             let (reader, writer) = stream.into_split();
-            let connection =
-                Connection::new(Box::new(reader), writer, &*handler, &config, Some(stopped));
-            // A connection's I/O error ends that connection alone.
-            let _ = connection.run().await;
+            // A connection's I/O error ends that connection alone. Built and run in
+            // one expression, so that this future holds the connection once.
+            let _ = Connection::new(Box::new(reader), writer, &*handler, &config, Some(stopped))
+                .run()
+                .await;
         }
         #[cfg(feature = "tls")]
         Security::Tls(acceptor) => {
-            super::tls::serve_tls(stream, &acceptor, &*handler, &config, stopped).await;
+            // Boxed: the handshake's state would otherwise size every connection's
+            // task, plain ones included.
+            Box::pin(super::tls::serve_tls(
+                stream, &acceptor, &*handler, &config, stopped,
+            ))
+            .await;
         }
     }
 }

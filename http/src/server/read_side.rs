@@ -20,13 +20,20 @@
 //!
 //! INVARIANT: `body` belongs to the request numbered `body.id`; a `RequestBody` with
 //! another number belongs to an earlier request and reads nothing.
+//!
+//! Memory: reads go into the buffer's spare capacity without zeroing it. A connection
+//! waiting for its next request with nothing buffered holds no buffer at all
+//! ([`ReadSide::poll_fill_idle`] drops it); the next read lands on the stack and only
+//! the bytes that came are copied into a new buffer, sized to them.
 
+use std::future::Future;
 use std::io;
-use std::pin::Pin;
+use std::mem::MaybeUninit;
+use std::pin::{Pin, pin};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
-use avx::io::{AsyncRead, ReadBuf};
+use avx::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use bytes::BytesMut;
 
 use crate::http1::{BodyDecoder, BodyError, BodyEvent};
@@ -36,6 +43,10 @@ pub(crate) type BoxRead = Box<dyn AsyncRead + Send + Unpin>;
 
 /// The most bytes one read asks the transport for.
 const READ_SIZE: usize = 16 * 1024;
+
+/// The least capacity a buffer is allocated with after the connection held none: a
+/// typical request head fits, and an allocation this small is cheap to make and free.
+const FIRST_ALLOC: usize = 1024;
 
 /// Where the `100 Continue` handshake stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +123,8 @@ pub(crate) type Shared = Arc<Mutex<ReadSide>>;
 pub(crate) fn new_shared(reader: BoxRead) -> Shared {
     Arc::new(Mutex::new(ReadSide {
         reader: Some(reader),
-        buf: BytesMut::with_capacity(READ_SIZE),
+        // Allocated when the first bytes arrive.
+        buf: BytesMut::new(),
         eof: false,
         body: None,
     }))
@@ -127,6 +139,9 @@ pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, ReadSide> {
 }
 
 /// Reads more bytes onto the end of `buf`: `Ok(0)` at end of stream.
+///
+/// With no buffer allocated, the read lands on the stack and what came is copied into
+/// a buffer allocated for it, so that waiting for bytes costs no buffer memory.
 pub(crate) fn poll_fill(
     reader: &mut Option<BoxRead>,
     buf: &mut BytesMut,
@@ -135,22 +150,27 @@ pub(crate) fn poll_fill(
     let Some(reader) = reader.as_mut() else {
         return Poll::Ready(Ok(0));
     };
+    if buf.capacity() == 0 {
+        let mut landing = [MaybeUninit::<u8>::uninit(); READ_SIZE];
+        let mut read_buf = ReadBuf::uninit(&mut landing);
+        return match Pin::new(reader).poll_read(cx, &mut read_buf) {
+            Poll::Ready(Ok(())) => {
+                let filled = read_buf.filled();
+                if !filled.is_empty() {
+                    buf.reserve(filled.len().max(FIRST_ALLOC));
+                    buf.extend_from_slice(filled);
+                }
+                Poll::Ready(Ok(filled.len()))
+            }
+            other => other.map_ok(|()| 0),
+        };
+    }
     if buf.capacity() - buf.len() < READ_SIZE / 4 {
         buf.reserve(READ_SIZE);
     }
-    // Safe code cannot read into uninitialised memory: zero what this read may fill.
-    let start = buf.len();
-    let end = buf.capacity().min(start + READ_SIZE);
-    buf.resize(end, 0);
-    let mut read_buf = ReadBuf::new(&mut buf[start..]);
-    let result = Pin::new(reader).poll_read(cx, &mut read_buf);
-    let filled = read_buf.filled().len();
-    buf.truncate(start + filled);
-    match result {
-        Poll::Ready(Ok(())) => Poll::Ready(Ok(filled)),
-        Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
-        Poll::Pending => Poll::Pending,
-    }
+    // Reads into the spare capacity as it is, without zeroing it; the future keeps no
+    // state between polls, so one made afresh on each poll is the same read.
+    pin!(reader.read_buf(buf)).poll(cx)
 }
 
 impl ReadSide {
@@ -159,6 +179,16 @@ impl ReadSide {
         let result = poll_fill(&mut self.reader, &mut self.buf, cx);
         if let Poll::Ready(Ok(0)) = result {
             self.eof = true;
+        }
+        result
+    }
+
+    /// [`poll_fill`](Self::poll_fill) for a connection between requests: while it
+    /// waits with nothing buffered, it gives its buffer back.
+    pub(crate) fn poll_fill_idle(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        let result = self.poll_fill(cx);
+        if result.is_pending() && self.buf.is_empty() {
+            self.buf = BytesMut::new();
         }
         result
     }
@@ -217,5 +247,95 @@ impl ReadSide {
     /// The body of request `id`, if it is still the one in flight.
     pub(crate) fn body_of(&mut self, id: u64) -> Option<&mut BodyState> {
         self.body.as_mut().filter(|body| body.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::poll_fn;
+
+    use avx::io::AsyncWriteExt;
+
+    use super::*;
+
+    /// Polls `side` once: the poll's result, pending or not.
+    async fn poll_once<T>(
+        side: &mut ReadSide,
+        poll: impl Fn(&mut ReadSide, &mut Context<'_>) -> Poll<T>,
+    ) -> Poll<T> {
+        poll_fn(|cx| Poll::Ready(poll(side, cx))).await
+    }
+
+    fn side_over(reader: BoxRead) -> ReadSide {
+        let shared = new_shared(reader);
+        Arc::try_unwrap(shared).unwrap().into_inner().unwrap()
+    }
+
+    #[avx::test]
+    async fn an_idle_connection_holds_no_read_buffer() {
+        let (mut client, server) = avx::io::duplex(4096);
+        let mut side = side_over(Box::new(server));
+        assert_eq!(
+            side.buf.capacity(),
+            0,
+            "a new connection allocates on its first bytes"
+        );
+
+        let request = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        client.write_all(request).await.unwrap();
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(matches!(read, Poll::Ready(Ok(n)) if n == request.len()));
+        assert_eq!(&side.buf[..], request);
+        assert!(side.buf.capacity() >= FIRST_ALLOC);
+
+        // The request is parsed (taken from the buffer) and answered; the next read
+        // finds nothing to read.
+        let head = side.buf.split();
+        drop(head);
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(read.is_pending());
+        assert_eq!(
+            side.buf.capacity(),
+            0,
+            "an idle connection gave its buffer back"
+        );
+
+        // The next request is read whole, into a buffer allocated for it.
+        client.write_all(request).await.unwrap();
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(matches!(read, Poll::Ready(Ok(n)) if n == request.len()));
+        assert_eq!(&side.buf[..], request);
+    }
+
+    #[avx::test]
+    async fn bytes_still_buffered_keep_the_buffer() {
+        let (mut client, server) = avx::io::duplex(4096);
+        let mut side = side_over(Box::new(server));
+        client.write_all(b"GET / HT").await.unwrap();
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(matches!(read, Poll::Ready(Ok(8))));
+        let read = poll_once(&mut side, ReadSide::poll_fill_idle).await;
+        assert!(read.is_pending());
+        assert_eq!(&side.buf[..], b"GET / HT", "a partial head stays");
+    }
+
+    #[avx::test]
+    async fn reads_append_to_what_is_buffered_and_see_the_end() {
+        let (mut client, server) = avx::io::duplex(64 * 1024);
+        let mut side = side_over(Box::new(server));
+        let body: Vec<u8> = (0..40_000u32).map(|i| i as u8).collect();
+        client.write_all(&body).await.unwrap();
+        drop(client);
+        let mut total = 0;
+        loop {
+            match poll_once(&mut side, ReadSide::poll_fill).await {
+                Poll::Ready(Ok(0)) => break,
+                Poll::Ready(Ok(n)) => total += n,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(total, body.len());
+        assert_eq!(&side.buf[..], &body[..]);
+        assert!(side.eof);
     }
 }
