@@ -20,6 +20,7 @@
 mod addr;
 mod lookup_host;
 mod no_sigpipe;
+mod split;
 pub mod tcp;
 mod udp;
 pub mod unix;

@@ -12,8 +12,7 @@ use std::task::{Context, Poll};
 
 use avx_native::socket::{self as sys, Domain, Type};
 
-use super::split::{ReadHalf, WriteHalf, split};
-use super::split_owned::{OwnedReadHalf, OwnedWriteHalf, split_owned};
+use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf, split, split_owned};
 use super::{SocketAddr, UCred};
 use crate::io::poll_evented::PollEvented;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
