@@ -20,6 +20,8 @@
 mod addr;
 mod lookup_host;
 mod no_sigpipe;
+mod split;
+mod stream_io;
 pub mod tcp;
 mod udp;
 pub mod unix;

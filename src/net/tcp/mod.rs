@@ -3,8 +3,6 @@
 pub(crate) mod listener;
 pub(crate) mod socket;
 mod split;
-mod split_owned;
 pub(crate) mod stream;
 
-pub use split::{ReadHalf, WriteHalf};
-pub use split_owned::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};

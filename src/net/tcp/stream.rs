@@ -1,32 +1,32 @@
 //! [`TcpStream`]: a connected TCP socket.
 
-use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
-use std::net::{self, Shutdown, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::pin::Pin;
+use std::net::{self, SocketAddr};
+use std::os::fd::AsFd;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use avx_native::socket::{self as sys, Domain, Type};
 
-use super::split::{ReadHalf, WriteHalf, split};
-use super::split_owned::{OwnedReadHalf, OwnedWriteHalf, split_owned};
+use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf, split, split_owned};
 use crate::io::poll_evented::PollEvented;
-use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
+use crate::io::{Interest, ReadBuf, Ready};
 use crate::net::ToSocketAddrs;
 use crate::net::no_sigpipe::NoSigPipe;
+use crate::net::stream_io::stream_io;
 
 /// A TCP connection, made with [`TcpStream::connect`] or accepted by a
 /// [`TcpListener`](crate::net::TcpListener).
 ///
-/// Read and write it through [`AsyncRead`] and [`AsyncWrite`] (with the
-/// `AsyncReadExt`/`AsyncWriteExt` helpers), or with `&self` through
-/// [`readable`](Self::readable)/[`writable`](Self::writable) and
-/// [`try_read`](Self::try_read)/[`try_write`](Self::try_write). Shutting the write
-/// side down ([`AsyncWrite::poll_shutdown`]) sends FIN: the peer reads end-of-file
-/// and can still send. Dropping the stream closes it.
+/// Read and write it through [`AsyncRead`](crate::io::AsyncRead) and
+/// [`AsyncWrite`](crate::io::AsyncWrite) (with the `AsyncReadExt`/`AsyncWriteExt`
+/// helpers), or with `&self` through [`readable`](Self::readable)/
+/// [`writable`](Self::writable) and [`try_read`](Self::try_read)/
+/// [`try_write`](Self::try_write). Shutting the write side down
+/// ([`AsyncWrite::poll_shutdown`](crate::io::AsyncWrite::poll_shutdown)) sends
+/// FIN: the peer reads end-of-file and can still send. Dropping the stream closes
+/// it.
 ///
 /// ```
 /// # #[cfg(all(feature = "rt", feature = "io-util"))]
@@ -237,10 +237,10 @@ impl TcpStream {
     }
 
     /// Runs `f`, an operation of the caller's own on the socket (through
-    /// [`AsRawFd`]/[`AsFd`]), if the stream is ready for `interest`; otherwise
-    /// `WouldBlock` without calling it. A `WouldBlock` from `f` clears the
-    /// readiness, so `f` must return it only when its syscall did, and must not use
-    /// this stream's own I/O methods. `interest` should be one direction.
+    /// [`AsRawFd`](std::os::fd::AsRawFd)/[`AsFd`]), if the stream is ready for
+    /// `interest`; otherwise `WouldBlock` without calling it. A `WouldBlock` from
+    /// `f` clears the readiness, so `f` must return it only when its syscall did,
+    /// and must not use this stream's own I/O methods. `interest` should be one direction.
     pub fn try_io<R>(
         &self,
         interest: Interest,
@@ -271,15 +271,6 @@ impl TcpStream {
             .registration()
             .async_io(Interest::READABLE, || self.io.peek(buf))
             .await
-    }
-
-    /// Shuts down one or both directions; `NotConnected` (the peer already reset
-    /// the connection) counts as done, as in tokio.
-    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        match self.io.shutdown(how) {
-            Err(err) if err.kind() == io::ErrorKind::NotConnected => Ok(()),
-            result => result,
-        }
     }
 
     /// Whether `TCP_NODELAY` is set.
@@ -355,103 +346,9 @@ impl TcpStream {
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         split_owned(self)
     }
-
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.io.poll_read(cx, buf)
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
 }
 
-impl TryFrom<net::TcpStream> for TcpStream {
-    type Error = io::Error;
-
-    /// [`TcpStream::from_std`].
-    fn try_from(stream: net::TcpStream) -> io::Result<TcpStream> {
-        TcpStream::from_std(stream)
-    }
-}
-
-impl AsyncRead for TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncWrite for TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    /// TCP has nothing to flush: writes go straight to the socket.
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    /// Shuts the write direction down (FIN); reading still works.
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.shutdown_std(Shutdown::Write))
-    }
-}
-
-impl fmt::Debug for TcpStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self.io, f)
-    }
-}
-
-impl AsRef<TcpStream> for TcpStream {
-    fn as_ref(&self) -> &TcpStream {
-        self
-    }
-}
-
-impl AsRawFd for TcpStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for TcpStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        (**self.io).as_fd()
-    }
+stream_io! {
+    stream: TcpStream,
+    std: net::TcpStream,
 }

@@ -6,13 +6,11 @@ pub(crate) mod listener;
 pub(crate) mod socket;
 mod socketaddr;
 mod split;
-mod split_owned;
 pub(crate) mod stream;
 mod ucred;
 
 pub use socketaddr::SocketAddr;
-pub use split::{ReadHalf, WriteHalf};
-pub use split_owned::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 pub use ucred::UCred;
 
 /// A user ID.

@@ -1,31 +1,29 @@
 //! [`UnixStream`]: a connected Unix domain stream socket.
 
-use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
-use std::net::Shutdown;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::AsFd;
 use std::os::unix::net;
 use std::path::Path;
-use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use avx_native::socket::{self as sys, Domain, Type};
 
-use super::split::{ReadHalf, WriteHalf, split};
-use super::split_owned::{OwnedReadHalf, OwnedWriteHalf, split_owned};
+use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf, split, split_owned};
 use super::{SocketAddr, UCred};
 use crate::io::poll_evented::PollEvented;
-use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
+use crate::io::{Interest, Ready};
 use crate::net::no_sigpipe::NoSigPipe;
+use crate::net::stream_io::stream_io;
 
 /// A connected Unix domain stream socket, made with
 /// [`connect`](UnixStream::connect) or [`pair`](UnixStream::pair) or accepted by a
 /// [`UnixListener`](crate::net::UnixListener).
 ///
-/// It works as [`TcpStream`](crate::net::TcpStream) does: [`AsyncRead`] and
-/// [`AsyncWrite`], or `readable`/`writable` with `try_read`/`try_write` through
-/// `&self`; shutting the write side down makes the peer read end-of-file.
+/// It works as [`TcpStream`](crate::net::TcpStream) does:
+/// [`AsyncRead`](crate::io::AsyncRead) and [`AsyncWrite`](crate::io::AsyncWrite),
+/// or `readable`/`writable` with `try_read`/`try_write` through `&self`; shutting
+/// the write side down makes the peer read end-of-file.
 pub struct UnixStream {
     io: PollEvented<NoSigPipe<net::UnixStream>>,
 }
@@ -225,15 +223,6 @@ impl UnixStream {
         self.io.take_error()
     }
 
-    /// Shuts down one or both directions; `NotConnected` counts as done, as in
-    /// tokio.
-    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        match self.io.shutdown(how) {
-            Err(err) if err.kind() == io::ErrorKind::NotConnected => Ok(()),
-            result => result,
-        }
-    }
-
     /// Splits the stream into halves that borrow it; see
     /// [`TcpStream::split`](crate::net::TcpStream::split).
     #[allow(
@@ -250,103 +239,9 @@ impl UnixStream {
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         split_owned(self)
     }
-
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.io.poll_read(cx, buf)
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
 }
 
-impl TryFrom<net::UnixStream> for UnixStream {
-    type Error = io::Error;
-
-    /// [`UnixStream::from_std`].
-    fn try_from(stream: net::UnixStream) -> io::Result<UnixStream> {
-        UnixStream::from_std(stream)
-    }
-}
-
-impl AsyncRead for UnixStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncWrite for UnixStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    /// Nothing to flush: writes go straight to the socket.
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    /// Shuts the write direction down; reading still works.
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.shutdown_std(Shutdown::Write))
-    }
-}
-
-impl fmt::Debug for UnixStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self.io, f)
-    }
-}
-
-impl AsRef<UnixStream> for UnixStream {
-    fn as_ref(&self) -> &UnixStream {
-        self
-    }
-}
-
-impl AsRawFd for UnixStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UnixStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        (**self.io).as_fd()
-    }
+stream_io! {
+    stream: UnixStream,
+    std: net::UnixStream,
 }
