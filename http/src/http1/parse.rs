@@ -169,8 +169,8 @@ pub(crate) fn build_fields(
         // The scanner accepted the name as a token and the value's bytes as field
         // bytes, so both invariants hold.
         headers.append(
-            HeaderName::from_validated(slice(bytes, span.name)),
-            HeaderValue::from_validated(slice(bytes, span.value)),
+            HeaderName::from_validated_range(bytes, span.name.0, span.name.1),
+            HeaderValue::from_validated_range(bytes, span.value.0, span.value.1),
         );
     }
     headers
