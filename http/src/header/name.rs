@@ -83,13 +83,16 @@ impl HeaderName {
         HeaderName(FieldBytes::from_bytes(name))
     }
 
-    /// The name `head[start..end]`, which the parser has already checked to be a
-    /// non-empty token.
+    /// An empty name, for [`HeaderName::set_validated_range`] to fill in place; it
+    /// breaks the type's invariant until then.
+    pub(crate) const PLACEHOLDER: HeaderName = HeaderName(FieldBytes::EMPTY);
+
+    /// Sets the name to `head[start..end]`, which the parser has already checked to be
+    /// a non-empty token.
     #[inline]
-    pub(crate) fn from_validated_range(head: &Bytes, start: usize, end: usize) -> HeaderName {
-        let name = HeaderName(FieldBytes::from_range(head, start, end));
-        debug_assert!(is_valid(name.as_bytes()));
-        name
+    pub(crate) fn set_validated_range(&mut self, head: &Bytes, start: usize, end: usize) {
+        self.0.set_range(head, start, end);
+        debug_assert!(is_valid(self.as_bytes()));
     }
 
     /// The name as written.

@@ -92,12 +92,15 @@ impl HeaderValue {
         HeaderValue(FieldBytes::from_bytes(value))
     }
 
-    /// The value `head[start..end]`, whose bytes the parser has already checked.
+    /// An empty value, for [`HeaderValue::set_validated_range`] to fill in place.
+    pub(crate) const PLACEHOLDER: HeaderValue = HeaderValue(FieldBytes::EMPTY);
+
+    /// Sets the value to `head[start..end]`, whose bytes the parser has already
+    /// checked.
     #[inline]
-    pub(crate) fn from_validated_range(head: &Bytes, start: usize, end: usize) -> HeaderValue {
-        let value = HeaderValue(FieldBytes::from_range(head, start, end));
-        debug_assert!(is_valid(value.as_bytes()));
-        value
+    pub(crate) fn set_validated_range(&mut self, head: &Bytes, start: usize, end: usize) {
+        self.0.set_range(head, start, end);
+        debug_assert!(is_valid(self.as_bytes()));
     }
 
     /// The value's bytes.

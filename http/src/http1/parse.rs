@@ -15,7 +15,7 @@ use bytes::{Bytes, BytesMut};
 use super::error::ParseError;
 use super::framing::{Framing, FramingFields};
 use super::head::{FieldSpan, HeadScanner, ScanLimits, StartLine};
-use crate::header::{HeaderMap, HeaderName, HeaderValue};
+use crate::header::HeaderMap;
 use crate::message::ReasonPhrase;
 use crate::uri::TargetForm;
 use crate::{Limits, Method, RequestHead, ResponseHead, StatusCode, Uri};
@@ -168,10 +168,7 @@ pub(crate) fn build_fields(
         framing.observe(name, value);
         // The scanner accepted the name as a token and the value's bytes as field
         // bytes, so both invariants hold.
-        headers.append(
-            HeaderName::from_validated_range(bytes, span.name.0, span.name.1),
-            HeaderValue::from_validated_range(bytes, span.value.0, span.value.1),
-        );
+        headers.append_validated(bytes, span.name, span.value);
     }
     headers
 }
