@@ -83,6 +83,25 @@ impl HeaderMap {
         self.entries.push((name, value));
     }
 
+    /// Adds the field whose name is `head[name.0..name.1]` and value
+    /// `head[value.0..value.1]`, bytes the parser has already checked (a token, and
+    /// field-value bytes). The field is filled where it lies in the map, not built and
+    /// moved there.
+    #[inline]
+    pub(crate) fn append_validated(
+        &mut self,
+        head: &bytes::Bytes,
+        name: (usize, usize),
+        value: (usize, usize),
+    ) {
+        self.entries
+            .push((HeaderName::PLACEHOLDER, HeaderValue::PLACEHOLDER));
+        let last = self.entries.len() - 1;
+        let (field_name, field_value) = &mut self.entries[last];
+        field_name.set_validated_range(head, name.0, name.1);
+        field_value.set_validated_range(head, value.0, value.1);
+    }
+
     /// Sets the field `name` to `value` alone: the first field of that name takes the
     /// value in place, later ones are removed. Returns the first old value.
     pub fn insert(&mut self, name: HeaderName, value: HeaderValue) -> Option<HeaderValue> {

@@ -6,6 +6,7 @@
 //! types hold that invariant from construction on, so writing them into a head can
 //! never split a line.
 
+mod field_bytes;
 mod map;
 mod name;
 mod value;

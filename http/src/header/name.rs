@@ -9,6 +9,7 @@ use std::hash::{Hash, Hasher};
 
 use bytes::Bytes;
 
+use super::field_bytes::FieldBytes;
 use super::is_token;
 
 /// A header field name.
@@ -22,7 +23,7 @@ use super::is_token;
 /// assert!(HeaderName::from_bytes(b"bad name").is_err());
 /// ```
 #[derive(Clone)]
-pub struct HeaderName(Bytes);
+pub struct HeaderName(FieldBytes);
 
 /// The error for a header name that is empty or not a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,13 +55,13 @@ impl HeaderName {
             assert!(is_token(bytes[i]), "header name is not a token");
             i += 1;
         }
-        HeaderName(Bytes::from_static(bytes))
+        HeaderName(FieldBytes::from_static(bytes))
     }
 
     /// A name from bytes, copied.
     pub fn from_bytes(name: &[u8]) -> Result<HeaderName, InvalidHeaderName> {
         if is_valid(name) {
-            Ok(HeaderName(Bytes::copy_from_slice(name)))
+            Ok(HeaderName(FieldBytes::copy_from_slice(name)))
         } else {
             Err(InvalidHeaderName)
         }
@@ -69,39 +70,53 @@ impl HeaderName {
     /// A name from shared bytes, without copying.
     pub fn from_shared(name: Bytes) -> Result<HeaderName, InvalidHeaderName> {
         if is_valid(&name) {
-            Ok(HeaderName(name))
+            Ok(HeaderName(FieldBytes::from_bytes(name)))
         } else {
             Err(InvalidHeaderName)
         }
     }
 
-    /// A name from bytes the parser has already checked to be a non-empty token.
+    /// A name from bytes already checked to be a non-empty token.
+    #[cfg(feature = "http-compat")]
     pub(crate) fn from_validated(name: Bytes) -> HeaderName {
         debug_assert!(is_valid(&name));
-        HeaderName(name)
+        HeaderName(FieldBytes::from_bytes(name))
+    }
+
+    /// An empty name, for [`HeaderName::set_validated_range`] to fill in place; it
+    /// breaks the type's invariant until then.
+    pub(crate) const PLACEHOLDER: HeaderName = HeaderName(FieldBytes::EMPTY);
+
+    /// Sets the name to `head[start..end]`, which the parser has already checked to be
+    /// a non-empty token.
+    #[inline]
+    pub(crate) fn set_validated_range(&mut self, head: &Bytes, start: usize, end: usize) {
+        self.0.set_range(head, start, end);
+        debug_assert!(is_valid(self.as_bytes()));
     }
 
     /// The name as written.
     pub fn as_str(&self) -> &str {
         // A token is ASCII (the type's invariant), so this never fails.
-        std::str::from_utf8(&self.0).unwrap_or("")
+        std::str::from_utf8(self.0.as_bytes()).unwrap_or("")
     }
 
     /// The name as written.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        self.0.as_bytes()
     }
 
     /// Whether this is `other`, ignoring ASCII case.
     #[inline]
     pub(crate) fn is(&self, other: &[u8]) -> bool {
-        self.0.len() == other.len() && self.0.eq_ignore_ascii_case(other)
+        let name = self.0.as_bytes();
+        name.len() == other.len() && name.eq_ignore_ascii_case(other)
     }
 }
 
 impl PartialEq for HeaderName {
     fn eq(&self, other: &HeaderName) -> bool {
-        self.is(&other.0)
+        self.is(other.as_bytes())
     }
 }
 
@@ -121,8 +136,9 @@ impl PartialEq<&str> for HeaderName {
 
 impl Hash for HeaderName {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_usize(self.0.len());
-        for b in self.0.iter() {
+        let name = self.0.as_bytes();
+        state.write_usize(name.len());
+        for b in name {
             state.write_u8(b.to_ascii_lowercase());
         }
     }
@@ -130,7 +146,7 @@ impl Hash for HeaderName {
 
 impl AsRef<[u8]> for HeaderName {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        self.0.as_bytes()
     }
 }
 

@@ -8,6 +8,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
+use super::field_bytes::FieldBytes;
 use super::is_value_byte;
 
 /// A header field value.
@@ -20,8 +21,8 @@ use super::is_value_byte;
 /// assert!(HeaderValue::from_bytes(b"a\r\nInjected: yes").is_err());
 /// assert_eq!(HeaderValue::from(42u64), "42");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct HeaderValue(Bytes);
+#[derive(Clone)]
+pub struct HeaderValue(FieldBytes);
 
 /// The error for a header value holding CR, LF, NUL or another control byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,13 +65,13 @@ impl HeaderValue {
             assert!(is_value_byte(bytes[i]), "header value holds a control byte");
             i += 1;
         }
-        HeaderValue(Bytes::from_static(bytes))
+        HeaderValue(FieldBytes::from_static(bytes))
     }
 
     /// A value from bytes, copied.
     pub fn from_bytes(value: &[u8]) -> Result<HeaderValue, InvalidHeaderValue> {
         if is_valid(value) {
-            Ok(HeaderValue(Bytes::copy_from_slice(value)))
+            Ok(HeaderValue(FieldBytes::copy_from_slice(value)))
         } else {
             Err(InvalidHeaderValue)
         }
@@ -79,7 +80,7 @@ impl HeaderValue {
     /// A value from shared bytes, without copying.
     pub fn from_shared(value: Bytes) -> Result<HeaderValue, InvalidHeaderValue> {
         if is_valid(&value) {
-            Ok(HeaderValue(value))
+            Ok(HeaderValue(FieldBytes::from_bytes(value)))
         } else {
             Err(InvalidHeaderValue)
         }
@@ -88,34 +89,45 @@ impl HeaderValue {
     /// A value from bytes the parser has already checked.
     pub(crate) fn from_validated(value: Bytes) -> HeaderValue {
         debug_assert!(is_valid(&value));
-        HeaderValue(value)
+        HeaderValue(FieldBytes::from_bytes(value))
+    }
+
+    /// An empty value, for [`HeaderValue::set_validated_range`] to fill in place.
+    pub(crate) const PLACEHOLDER: HeaderValue = HeaderValue(FieldBytes::EMPTY);
+
+    /// Sets the value to `head[start..end]`, whose bytes the parser has already
+    /// checked.
+    #[inline]
+    pub(crate) fn set_validated_range(&mut self, head: &Bytes, start: usize, end: usize) {
+        self.0.set_range(head, start, end);
+        debug_assert!(is_valid(self.as_bytes()));
     }
 
     /// The value's bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        self.0.as_bytes()
     }
 
     /// The value as text, if it is UTF-8.
     pub fn to_str(&self) -> Result<&str, ToStrError> {
-        std::str::from_utf8(&self.0).map_err(|_| ToStrError)
+        std::str::from_utf8(self.as_bytes()).map_err(|_| ToStrError)
     }
 
     /// Its length in bytes.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_bytes().len()
     }
 
     /// Whether it is empty (an empty value is valid: `Host:` for a target with no
     /// authority).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_bytes().is_empty()
     }
 }
 
 impl AsRef<[u8]> for HeaderValue {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        self.as_bytes()
     }
 }
 
@@ -123,20 +135,48 @@ impl fmt::Debug for HeaderValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.to_str() {
             Ok(text) => fmt::Debug::fmt(text, f),
-            Err(_) => write!(f, "b\"{}\"", self.0.escape_ascii()),
+            Err(_) => write!(f, "b\"{}\"", self.as_bytes().escape_ascii()),
         }
+    }
+}
+
+// Equality, ordering and hashing are those of the bytes, however they are held.
+
+impl PartialEq for HeaderValue {
+    fn eq(&self, other: &HeaderValue) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for HeaderValue {}
+
+impl PartialOrd for HeaderValue {
+    fn partial_cmp(&self, other: &HeaderValue) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for HeaderValue {
+    fn cmp(&self, other: &HeaderValue) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl std::hash::Hash for HeaderValue {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
     }
 }
 
 impl PartialEq<str> for HeaderValue {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other.as_bytes()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for HeaderValue {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == other.as_bytes()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -169,7 +209,7 @@ impl From<u64> for HeaderValue {
     fn from(n: u64) -> HeaderValue {
         let mut digits = [0u8; 20];
         let text = crate::http1::write_decimal(n, &mut digits);
-        HeaderValue(Bytes::copy_from_slice(text))
+        HeaderValue(FieldBytes::copy_from_slice(text))
     }
 }
 

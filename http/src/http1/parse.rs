@@ -3,9 +3,11 @@
 //! A parser reads the head at the front of a [`BytesMut`] that the caller fills. While
 //! the head is incomplete the buffer is left alone (the scanner keeps its place in it,
 //! so the caller must only append until the head is parsed); once it is complete the
-//! head's bytes are split off the front and frozen, and the method, target, names and
-//! values of the typed head are slices of that one allocation. What follows the head
-//! (body bytes, a pipelined request) stays in the buffer.
+//! head's bytes are split off the front and frozen. The target, an extension method and
+//! the names and values too long to hold inline are slices of that one allocation;
+//! shorter names and values are copied into the fields (see `header::field_bytes`), as
+//! counting a reference for each cost more than the copy. What follows the head (body
+//! bytes, a pipelined request) stays in the buffer.
 //!
 //! After an error the parser starts over on the next call; a server closes the
 //! connection instead, since the stream's framing can no longer be trusted.
@@ -15,7 +17,7 @@ use bytes::{Bytes, BytesMut};
 use super::error::ParseError;
 use super::framing::{Framing, FramingFields};
 use super::head::{FieldSpan, HeadScanner, ScanLimits, StartLine};
-use crate::header::{HeaderMap, HeaderName, HeaderValue};
+use crate::header::HeaderMap;
 use crate::message::ReasonPhrase;
 use crate::uri::TargetForm;
 use crate::{Limits, Method, RequestHead, ResponseHead, StatusCode, Uri};
@@ -168,10 +170,7 @@ pub(crate) fn build_fields(
         framing.observe(name, value);
         // The scanner accepted the name as a token and the value's bytes as field
         // bytes, so both invariants hold.
-        headers.append(
-            HeaderName::from_validated(slice(bytes, span.name)),
-            HeaderValue::from_validated(slice(bytes, span.value)),
-        );
+        headers.append_validated(bytes, span.name, span.value);
     }
     headers
 }

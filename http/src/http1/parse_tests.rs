@@ -442,3 +442,37 @@ fn error_statuses_and_messages() {
         "line starting with whitespace (obs-fold) (400)"
     );
 }
+
+/// The same input in two calls, split after `at` bytes.
+fn parse_split(input: &[u8], at: usize) -> RequestResult {
+    let mut parser = RequestParser::new(&Limits::default());
+    let mut buf = BytesMut::from(&input[..at]);
+    if let Some(parsed) = parser.parse(&mut buf)? {
+        return Ok(Some(parsed));
+    }
+    buf.extend_from_slice(&input[at..]);
+    parser.parse(&mut buf)
+}
+
+/// A field line whole in the buffer is read in one go, one cut short by the buffer's
+/// end byte by byte: a head split anywhere (through a name, its colon, the whitespace
+/// around a value, the CRLF) parses to the same head or fails with the same error.
+#[test]
+fn a_head_split_anywhere_parses_the_same() {
+    let accepted: &[&[u8]] = &[
+        b"GET / HTTP/1.1\r\nHost: a\r\nX-Long-Name:  \t some value \t \r\nE:\r\n\r\n",
+        b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nAccept: */*\r\n\r\n",
+    ];
+    let rejected = REJECTED.iter().map(|&(input, _, _)| input);
+    for input in accepted.iter().copied().chain(rejected) {
+        let whole = parse(input);
+        for at in 0..=input.len() {
+            assert_eq!(
+                parse_split(input, at),
+                whole,
+                "split after {at}: {:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+}
