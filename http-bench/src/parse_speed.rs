@@ -5,7 +5,8 @@
 //!
 //! What each iteration does, alike for both: copy the head into a reused buffer (a
 //! server reads it into one), then parse it. avx-http's parse also builds an owned,
-//! typed head (method, URI, a `HeaderMap` of shared slices) and its framing;
+//! typed head (method, URI, a `HeaderMap` whose long fields share the head's buffer)
+//! and its framing;
 //! httparse's only fills an array of borrowed slices. The ratio is what a server
 //! pays for each, not the scanners alone.
 

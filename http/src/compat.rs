@@ -122,7 +122,8 @@ impl From<Method> for http::Method {
 impl From<http::Method> for Method {
     fn from(method: http::Method) -> Method {
         // `http` holds only non-empty tokens (its `METHOD_CHARS` is `tchar`).
-        Method::from_token(Bytes::copy_from_slice(method.as_str().as_bytes()))
+        let token = Bytes::copy_from_slice(method.as_str().as_bytes());
+        Method::from_token(&token, (0, token.len()))
     }
 }
 

@@ -80,11 +80,14 @@ impl Method {
         Ok(Method(Inner::Extension(Bytes::copy_from_slice(src))))
     }
 
-    /// A method from bytes the parser has already checked to be a non-empty token,
-    /// sharing the head's buffer for an extension method.
-    pub(crate) fn from_token(token: Bytes) -> Method {
+    /// The method at `start..end` of `head`, bytes the parser has already checked to
+    /// be a non-empty token. A registered method touches no reference count; an
+    /// extension method shares the head's buffer.
+    pub(crate) fn from_token(head: &Bytes, (start, end): (usize, usize)) -> Method {
+        let token = &head[start..end];
         debug_assert!(!token.is_empty() && token.iter().all(|&b| is_token(b)));
-        Method::registered(&token).unwrap_or(Method(Inner::Extension(token)))
+        Method::registered(token)
+            .unwrap_or_else(|| Method(Inner::Extension(head.slice(start..end))))
     }
 
     fn registered(src: &[u8]) -> Option<Method> {

@@ -176,7 +176,7 @@ pub(crate) fn build_fields(
 }
 
 fn build_request(scanner: &HeadScanner, bytes: &Bytes) -> Result<Parsed<RequestHead>, ParseError> {
-    let method = Method::from_token(slice(bytes, scanner.method));
+    let method = Method::from_token(bytes, scanner.method);
     let uri =
         Uri::parse_visible(slice(bytes, scanner.target)).map_err(|_| ParseError::InvalidTarget)?;
     let form_allowed = match uri.form() {
