@@ -8,10 +8,8 @@
 //! order, writes through different handles are not ordered with each other.
 
 mod blocking;
-mod stderr;
+mod output;
 mod stdin;
-mod stdout;
 
-pub use stderr::{Stderr, stderr};
+pub use output::{Stderr, Stdout, stderr, stdout};
 pub use stdin::{Stdin, stdin};
-pub use stdout::{Stdout, stdout};
