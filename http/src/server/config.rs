@@ -15,6 +15,7 @@ use crate::Limits;
 ///
 /// let mut config = ServerConfig::default();
 /// config.header_read_timeout = Duration::from_secs(10);
+/// config.write_timeout = Duration::from_secs(20);
 /// config.limits.max_headers = 50;
 /// assert_eq!(config.limits.max_body_size, Some(16 * 1024 * 1024));
 /// ```
@@ -30,6 +31,18 @@ pub struct ServerConfig {
     /// for a connection's first request, from the accept): the slowloris bound. A
     /// client that runs out of it is answered 408. Default 30 s.
     pub header_read_timeout: Duration,
+    /// How long the handler's read of a request body may wait for the client's next
+    /// byte. A client that sends nothing for this long is answered 408 and the
+    /// connection closes; the handler's read fails with
+    /// [`BodyReadError::TimedOut`](super::BodyReadError::TimedOut). It bounds each
+    /// wait, not the whole body, so a slow upload that keeps moving is never cut.
+    /// Default 60 s.
+    pub body_read_timeout: Duration,
+    /// How long a write may wait for the client to take the next byte of a response.
+    /// A client that takes nothing for this long (it stopped reading) has its
+    /// connection aborted. Like `body_read_timeout`, it bounds each wait, not the
+    /// whole response. Default 60 s.
+    pub write_timeout: Duration,
     /// How long an idle keep-alive connection waits for the next request before it is
     /// closed. Default 60 s.
     pub keep_alive_timeout: Duration,
@@ -50,6 +63,8 @@ impl Default for ServerConfig {
                 ..Limits::default()
             },
             header_read_timeout: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(60),
             keep_alive_timeout: Duration::from_secs(60),
             shutdown_timeout: Duration::from_secs(30),
             max_drain: 256 * 1024,

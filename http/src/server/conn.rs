@@ -38,6 +38,7 @@ use bytes::BytesMut;
 
 use super::read_side::{BodyState, BoxRead, ContinueState, Shared, lock, new_shared};
 use super::respond::{error_response, poll_once, write_body};
+use super::stall::{StallTimer, TimedWrite};
 use super::upgrade::{BoxWrite, Upgraded};
 use super::{Body, Handler, RequestBody, ServerConfig};
 use crate::http1::{
@@ -82,7 +83,8 @@ enum HandlerStep {
 
 pub(crate) struct Connection<'a, W, H> {
     shared: Shared,
-    writer: W,
+    /// Every write is held to the config's `write_timeout`.
+    writer: TimedWrite<W>,
     handler: &'a H,
     config: &'a ServerConfig,
     shutdown: Option<watch::Receiver<bool>>,
@@ -107,7 +109,7 @@ where
     ) -> Self {
         Connection {
             shared: new_shared(reader),
-            writer,
+            writer: TimedWrite::new(writer, config.write_timeout),
             handler,
             config,
             shutdown,
@@ -247,6 +249,8 @@ where
             body_waker: None,
             error: None,
             io_failed: false,
+            read_timer: StallTimer::new(self.config.body_read_timeout),
+            timed_out: false,
         });
         let exact_len = match framing {
             Framing::Length(len) => Some(len),
@@ -264,12 +268,19 @@ where
 
         // A fault in the body the client sent is answered by the server, whatever the
         // handler made of it.
-        let body_fault = lock(&self.shared)
-            .body_of(id)
-            .and_then(|body| body.error.map(Some).or(body.io_failed.then_some(None)));
+        let body_fault = lock(&self.shared).body_of(id).and_then(|body| {
+            if body.timed_out {
+                return Some(Some(StatusCode::REQUEST_TIMEOUT));
+            }
+            match body.error {
+                Some(BodyError::Incomplete) => Some(None),
+                Some(error) => Some(Some(error.status())),
+                None => body.io_failed.then_some(None),
+            }
+        });
         match body_fault {
-            Some(None | Some(BodyError::Incomplete)) => return Ok(Next::Abort),
-            Some(Some(error)) => return self.reject(error.status()).await.map(|()| Next::Abort),
+            Some(None) => return Ok(Next::Abort),
+            Some(Some(status)) => return self.reject(status).await.map(|()| Next::Abort),
             None => {}
         }
         let response = match response {
@@ -436,7 +447,7 @@ where
             let Some(body) = side.body_of(id) else {
                 return true;
             };
-            if body.error.is_some() || body.io_failed {
+            if body.error.is_some() || body.io_failed || body.timed_out {
                 return false;
             }
             if body.decoder.is_done() {
@@ -495,7 +506,8 @@ where
         };
         match (claimed, taken.flatten()) {
             (Some(tx), Some((reader, buffered))) => {
-                let writer: BoxWrite = Box::new(self.writer);
+                // The new protocol sets its own timeouts.
+                let writer: BoxWrite = Box::new(self.writer.into_inner());
                 let _ = tx.send(Upgraded::new(reader, writer, buffered));
                 Ok(())
             }

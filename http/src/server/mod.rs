@@ -28,9 +28,10 @@
 //! * **HEAD**: the same fields as GET, no body; a cached `Date` on every response;
 //! * **limits** ([`ServerConfig`]): an over-long head (431), target (414) or body
 //!   (413), a malformed message (400), an unknown transfer coding (501), a head not
-//!   sent in time (408): each is answered with its status, then the connection
+//!   sent in time or a body that stops arriving (408): each is answered with its status, then the connection
 //!   closes and no later request on it reaches the handler. A body the handler left
-//!   unread is drained up to a bound, or the connection closes;
+//!   unread is drained up to a bound, or the connection closes. A client that stops
+//!   taking a response has its connection aborted after the write timeout;
 //! * **upgrades**: after a 101 the handler takes the raw connection ([`upgrade`]);
 //! * **graceful shutdown** ([`Server::serve_with_shutdown`]): stop accepting, finish
 //!   the requests in flight, close idle connections, abort what is left at a deadline;
@@ -46,6 +47,7 @@ mod listener;
 mod read_side;
 mod request_body;
 mod respond;
+mod stall;
 #[cfg(feature = "tls")]
 mod tls;
 pub mod upgrade;

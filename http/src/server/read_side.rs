@@ -36,6 +36,7 @@ use std::task::{Context, Poll, Waker};
 use avx::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use bytes::BytesMut;
 
+use super::stall::StallTimer;
 use crate::http1::{BodyDecoder, BodyError, BodyEvent};
 
 /// The connection's reading half, whatever the transport.
@@ -77,6 +78,11 @@ pub(crate) struct BodyState {
     pub(crate) error: Option<BodyError>,
     /// Reading from the transport failed.
     pub(crate) io_failed: bool,
+    /// Runs while a read of the body waits for the client: the config's
+    /// `body_read_timeout`.
+    pub(crate) read_timer: StallTimer,
+    /// The client sent nothing for the `read_timer`'s limit: the server answers 408.
+    pub(crate) timed_out: bool,
 }
 
 impl BodyState {

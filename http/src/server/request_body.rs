@@ -29,6 +29,10 @@ pub enum BodyReadError {
     Protocol(BodyError),
     /// Reading from the connection failed.
     Io(io::Error),
+    /// The client sent nothing for the server's
+    /// [`body_read_timeout`](super::ServerConfig::body_read_timeout). The server
+    /// answers 408, whatever the handler returns, and closes the connection.
+    TimedOut,
     /// The body was read after its request's response was finished.
     Stale,
     /// [`RequestBody::to_bytes`] met more bytes than its limit.
@@ -40,6 +44,7 @@ impl fmt::Display for BodyReadError {
         match self {
             BodyReadError::Protocol(error) => write!(f, "bad request body: {error}"),
             BodyReadError::Io(error) => write!(f, "reading the request body: {error}"),
+            BodyReadError::TimedOut => f.write_str("the client stopped sending the request body"),
             BodyReadError::Stale => f.write_str("request body read after its response"),
             BodyReadError::TooLarge => f.write_str("request body over the limit"),
         }
@@ -161,8 +166,18 @@ impl RequestBody {
                 Ok(Some(BodyEvent::Trailers(trailers))) => self.trailers = Some(trailers),
                 Ok(Some(BodyEvent::End)) => break None,
                 Ok(None) => {
-                    match super::read_side::poll_fill(&mut side.reader, &mut side.buf, cx) {
-                        Poll::Pending => return Poll::Pending,
+                    let filled = super::read_side::poll_fill(&mut side.reader, &mut side.buf, cx);
+                    if filled.is_ready() {
+                        body.read_timer.progressed();
+                    }
+                    match filled {
+                        Poll::Pending if body.read_timer.poll_stalled(cx).is_pending() => {
+                            return Poll::Pending;
+                        }
+                        Poll::Pending => {
+                            body.timed_out = true;
+                            break Some(BodyReadError::TimedOut);
+                        }
                         Poll::Ready(Ok(0)) => side.eof = true,
                         Poll::Ready(Ok(_)) => {}
                         Poll::Ready(Err(error)) => {

@@ -32,6 +32,9 @@ pub(crate) struct State {
     pub(crate) entered: Notify,
     /// `/events` waits on this between its two events.
     pub(crate) next_event: Notify,
+    /// `/flood` notifies this when its response can take no more: the connection
+    /// that carried it is gone.
+    pub(crate) flood_ended: Notify,
 }
 
 impl State {
@@ -76,6 +79,16 @@ pub(crate) async fn route(state: Arc<State>, mut request: Request<RequestBody>) 
                         return;
                     }
                 }
+            });
+            text(StatusCode::OK, body)
+        }
+        "/flood" => {
+            let (sender, body) = Body::channel(1);
+            let state = Arc::clone(&state);
+            avx::spawn(async move {
+                let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
+                while sender.send_data(chunk.clone()).await.is_ok() {}
+                state.flood_ended.notify_one();
             });
             text(StatusCode::OK, body)
         }

@@ -80,6 +80,53 @@ async fn an_idle_keep_alive_connection_is_closed() {
     assert_eq!(client.ending().await, Ending::Closed);
 }
 
+#[avx::test]
+async fn a_body_that_stops_arriving_gets_408() {
+    let config = quick(|c| c.body_read_timeout = Duration::from_millis(200));
+    let server = TestServer::with_config(config).await;
+    let mut client = server.client().await;
+    client
+        .send("POST /len HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        .await;
+    let answer = client.response(&Method::POST).await;
+    assert_eq!(answer.status(), 408, "{}", answer.text());
+    assert_eq!(client.ending().await, Ending::Closed);
+    assert_eq!(server.state.seen(), ["/len"]);
+}
+
+#[avx::test]
+async fn a_slow_body_that_keeps_arriving_is_read_whole() {
+    let config = quick(|c| c.body_read_timeout = Duration::from_millis(500));
+    let server = TestServer::with_config(config).await;
+    let mut client = server.client().await;
+    client
+        .send("POST /len HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n")
+        .await;
+    // The whole body takes longer than the timeout; no gap between bytes does.
+    for byte in b"12345678" {
+        avx::time::sleep(Duration::from_millis(100)).await;
+        client.send([*byte]).await;
+    }
+    let answer = client.response(&Method::POST).await;
+    assert_eq!((answer.status(), answer.text()), (200, "8"));
+}
+
+#[avx::test]
+async fn a_client_that_stops_reading_is_cut_off_after_the_write_timeout() {
+    let config = quick(|c| c.write_timeout = Duration::from_millis(200));
+    let server = TestServer::with_config(config).await;
+    let mut client = server.client().await;
+    // An endless response the client never reads: once the socket buffers fill, only
+    // the write timeout ends the connection, and with it the response's sender.
+    client.send(get("/flood")).await;
+    timeout(HANG, server.state.flood_ended.notified())
+        .await
+        .expect("the server kept waiting for a client that does not read");
+    let mut rest = Vec::new();
+    let read = timeout(HANG, client.stream.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the connection was left open");
+}
+
 #[avx::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graceful_shutdown_finishes_requests_in_flight_and_closes_idle_connections() {
     let mut server = TestServer::start().await;
