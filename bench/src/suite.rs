@@ -262,6 +262,13 @@ pub fn suite() -> Vec<Case> {
         Case::showing(http(1), mt, 3_000, REQUESTS),
         Case::showing(http(64), mt, 8_000, REQUESTS),
     ]);
+    // http: a real server (hyper on raw tokio, avx-http on avx) under the same clients.
+    let server = |connections| Workload::HttpServer { connections };
+    cases.extend([
+        Case::showing(server(1), mt, 3_000, REQUESTS),
+        Case::showing(server(64), ct, 8_000, REQUESTS),
+        Case::showing(server(64), mt, 8_000, REQUESTS),
+    ]);
     cases.extend([
         // memory
         Case {

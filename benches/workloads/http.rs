@@ -1,13 +1,16 @@
-//! The end-to-end workload: a minimal HTTP/1.1-like server and its keep-alive
-//! clients over loopback, on the same runtime.
+//! The end-to-end workloads: keep-alive HTTP/1.1 clients over loopback, and on the
+//! same runtime either a minimal HTTP/1.1-like server (`http_keepalive`) or a real
+//! one (`http_server`: hyper on raw tokio, avx-http on `avx::`; see
+//! `http_servers.rs`).
 //!
 //! Each client writes a small GET-like request ([`REQUEST`]) and reads the whole
 //! response before the next; the server reads until the blank line that ends a
 //! request head (`\r\n\r\n`) and answers with a fixed response ([`RESPONSE`])
 //! whose body length is its `Content-Length`. The client finds the end of the
 //! response the same way a real client does: the head, then `Content-Length` more
-//! bytes. Nothing else of HTTP is parsed, so the run measures the runtime's I/O
-//! and scheduling and not a parser.
+//! bytes. Nothing else of HTTP is parsed, so `http_keepalive` measures the
+//! runtime's I/O and scheduling and not a parser; `http_server` adds a real
+//! server's parsing, routing and response encoding.
 //!
 //! As in `net.rs`: connected before the clock starts, `TCP_NODELAY` on every
 //! stream, every task joined before the run returns, clients closed with a reset.
@@ -115,9 +118,28 @@ macro_rules! http_workloads {
         }
 
         async fn http_keepalive(connections: usize, n: usize) -> Recorded {
+            http_load(connections, n, http_serve).await
+        }
+
+        async fn http_server(connections: usize, n: usize) -> Recorded {
+            http_load(
+                connections,
+                n,
+                $crate::workloads::http_servers::$krate::serve,
+            )
+            .await
+        }
+
+        /// `connections` clients send `n` requests in all to a server task per
+        /// connection running `serve`.
+        async fn http_load<S, F>(connections: usize, n: usize, serve: S) -> Recorded
+        where
+            S: Fn($krate::net::TcpStream) -> F + Send + 'static,
+            F: std::future::Future<Output = ()> + Send + 'static,
+        {
             let listener = loopback_listener().expect("a loopback listener binds");
             let addr = listener.local_addr().unwrap();
-            let server = spawn_server(listener, connections, http_serve);
+            let server = spawn_server(listener, connections, serve);
             let streams = connect_all(addr, connections).await;
 
             let start = std::time::Instant::now();

@@ -21,6 +21,7 @@ mod fs;
 mod net;
 #[macro_use]
 mod http;
+mod http_servers;
 
 /// A workload: one kind of work, run `n` operations at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +93,12 @@ pub enum Workload {
     /// minimal HTTP/1.1-like server on the same runtime, each reading the whole
     /// response before the next request; each request timed.
     HttpKeepAlive {
+        /// Client connections.
+        connections: usize,
+    },
+    /// As [`HttpKeepAlive`](Workload::HttpKeepAlive), against a real HTTP/1.1
+    /// server: hyper 1.x on raw tokio, avx-http on `avx::` (both backends).
+    HttpServer {
         /// Client connections.
         connections: usize,
     },
@@ -190,10 +197,12 @@ impl Workload {
             Workload::HttpKeepAlive { connections } => {
                 format!("http_keepalive_{connections}conn")
             }
+            Workload::HttpServer { connections } => format!("http_server_{connections}conn"),
         }
     }
 
-    /// The area a workload exercises: `runtime`, `timer`, `sync`, `fs` or `net`.
+    /// The area a workload exercises: `runtime`, `timer`, `sync`, `fs`, `net` or
+    /// `http`.
     pub fn area(self) -> &'static str {
         match self {
             Workload::SpawnMany
@@ -213,6 +222,7 @@ impl Workload {
             | Workload::UdpPingPong
             | Workload::TcpPingPong
             | Workload::HttpKeepAlive { .. } => "net",
+            Workload::HttpServer { .. } => "http",
         }
     }
 }
@@ -266,6 +276,9 @@ macro_rules! workloads {
                     Workload::TcpPingPong => return tcp_ping_pong(n).await,
                     Workload::HttpKeepAlive { connections } => {
                         return http_keepalive(connections, n).await;
+                    }
+                    Workload::HttpServer { connections } => {
+                        return http_server(connections, n).await;
                     }
                 }
                 Recorded::default()
