@@ -21,8 +21,9 @@ OPTIONS:
     --connections LIST      wrk connection counts (default 1,64,256)
     --servers LIST          server kinds (default all: avx-native-ct, avx-native-mt,
                             avx-tokio-ct, avx-tokio-mt, hyper-ct, hyper-mt, c-epoll)
-    --modes LIST            unpinned, pinned (default both); pinned runs the
-                            single-threaded servers on CPU 0 and wrk on CPU 1
+    --modes LIST            unpinned, pinned, pipelined (default all); pinned runs
+                            the single-threaded servers on CPU 0 and wrk on CPU 1;
+                            pipelined does too, wrk sending 16 requests at a time
     --wrk-threads N         wrk threads in unpinned mode (default 1; pinned uses 1)
     --idle-connections N    connections of the idle-memory measure (default 10000)
     --skip LIST             parts to leave out: wrk, parse, idle
@@ -38,7 +39,14 @@ pub enum Mode {
     Unpinned,
     /// Server on CPU 0 with one thread, wrk on CPU 1 (`taskset`).
     Pinned,
+    /// As `Pinned`, wrk writing [`PIPELINE_DEPTH`] requests at a time on each
+    /// connection (the load of TechEmpower's plaintext test): wrk's cost per
+    /// request falls, so the server's own cost sets the rate.
+    Pipelined,
 }
+
+/// Requests wrk sends at once per connection in [`Mode::Pipelined`].
+pub const PIPELINE_DEPTH: usize = 16;
 
 impl Mode {
     /// The name the command line and the report use.
@@ -46,6 +54,7 @@ impl Mode {
         match self {
             Mode::Unpinned => "unpinned",
             Mode::Pinned => "pinned",
+            Mode::Pipelined => "pipelined",
         }
     }
 
@@ -53,7 +62,15 @@ impl Mode {
     pub fn cpus(self) -> (Option<usize>, Option<usize>) {
         match self {
             Mode::Unpinned => (None, None),
-            Mode::Pinned => (Some(0), Some(1)),
+            Mode::Pinned | Mode::Pipelined => (Some(0), Some(1)),
+        }
+    }
+
+    /// Requests wrk writes at once on a connection.
+    pub fn pipeline(self) -> usize {
+        match self {
+            Mode::Pipelined => PIPELINE_DEPTH,
+            Mode::Unpinned | Mode::Pinned => 1,
         }
     }
 }
@@ -100,7 +117,7 @@ impl Options {
             duration: Duration::from_secs(5),
             connections: vec![1, 64, 256],
             servers: ServerKind::ALL.to_vec(),
-            modes: vec![Mode::Unpinned, Mode::Pinned],
+            modes: vec![Mode::Unpinned, Mode::Pinned, Mode::Pipelined],
             wrk_threads: 1,
             idle_connections: 10_000,
             parse_samples: 5,
@@ -178,6 +195,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
                 options.modes = list(value()?, |m| match m {
                     "unpinned" => Some(Mode::Unpinned),
                     "pinned" => Some(Mode::Pinned),
+                    "pipelined" => Some(Mode::Pipelined),
                     _ => None,
                 })?;
             }
@@ -234,7 +252,7 @@ mod tests {
     #[test]
     fn quick_and_overrides() {
         let Ok(Command::Run(options)) = parse(&args(
-            "--quick --rounds 2 --servers hyper-ct,c-epoll --modes pinned",
+            "--quick --rounds 2 --servers hyper-ct,c-epoll --modes pinned,pipelined",
         )) else {
             panic!("not a run");
         };
@@ -245,7 +263,7 @@ mod tests {
             options.servers,
             [ServerKind::HyperCurrent, ServerKind::CEpoll]
         );
-        assert_eq!(options.modes, [Mode::Pinned]);
+        assert_eq!(options.modes, [Mode::Pinned, Mode::Pipelined]);
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! report:
 //!
 //! 1. **plaintext**: `wrk --latency` at 1, 64 and 256 keep-alive connections against
-//!    each server (its own process), unpinned and pinned (server on CPU 0, wrk on
-//!    CPU 1), servers alternated round by round; req/s, p50, p99, CPU, and ratios;
+//!    each server (its own process), unpinned, pinned (server on CPU 0, wrk on
+//!    CPU 1) and pipelined (pinned, 16 requests written at a time, so the server's
+//!    own cost sets the rate), servers alternated round by round; req/s, p50, p99,
+//!    CPU, and ratios;
 //! 2. **parse**: avx-http's `RequestParser` against httparse on realistic heads;
 //! 3. **idle memory**: server RSS per idle keep-alive connection at 10,000 of them.
 //!

@@ -144,7 +144,7 @@ impl Cell {
     }
 }
 
-/// The servers `mode` runs: pinned mode runs only the single-threaded ones.
+/// The servers `mode` runs: the pinned modes run only the single-threaded ones.
 pub fn servers_in(mode: Mode, servers: &[ServerKind]) -> Vec<ServerKind> {
     servers
         .iter()
@@ -249,7 +249,7 @@ fn one_run(
 ) -> Sample {
     let threads = match mode {
         Mode::Unpinned => options.wrk_threads,
-        Mode::Pinned => 1,
+        Mode::Pinned | Mode::Pipelined => 1,
     };
     let pid = process.pid();
     let cpu_before = sys::cpu_secs(pid).unwrap_or(f64::NAN);
@@ -261,6 +261,7 @@ fn one_run(
             threads,
             duration: options.duration,
             cpu: client_cpu,
+            pipeline: mode.pipeline(),
         },
     );
     let wall = started
@@ -319,7 +320,7 @@ impl Ratio {
 /// alone), and avx-native against avx's tokio backend (the runtime alone).
 pub fn ratios(cells: &[Cell], rounds: usize) -> Vec<Ratio> {
     use ServerKind::*;
-    let wanted: [(Mode, ServerKind, ServerKind, Option<f64>); 10] = [
+    let wanted: [(Mode, ServerKind, ServerKind, Option<f64>); 13] = [
         (Mode::Unpinned, AvxNativeCurrent, CEpoll, Some(1.0)),
         (Mode::Unpinned, AvxNativeMulti, CEpoll, Some(1.0)),
         (Mode::Unpinned, AvxNativeCurrent, HyperCurrent, None),
@@ -330,6 +331,9 @@ pub fn ratios(cells: &[Cell], rounds: usize) -> Vec<Ratio> {
         (Mode::Pinned, AvxNativeCurrent, CEpoll, None),
         (Mode::Pinned, AvxTokioCurrent, HyperCurrent, None),
         (Mode::Pinned, AvxNativeCurrent, AvxTokioCurrent, None),
+        (Mode::Pipelined, AvxNativeCurrent, HyperCurrent, None),
+        (Mode::Pipelined, AvxNativeCurrent, CEpoll, None),
+        (Mode::Pipelined, AvxTokioCurrent, HyperCurrent, None),
     ];
     let find = |mode, server, connections| {
         cells

@@ -1,7 +1,7 @@
 //! The report: what was measured and under what conditions, as a Markdown page (also
 //! printed) and as JSON.
 
-use crate::args::{Mode, Options};
+use crate::args::{Mode, Options, PIPELINE_DEPTH};
 use crate::idle_memory::IdleMemory;
 use crate::json::Json;
 use crate::parse_speed::ParseSpeed;
@@ -116,7 +116,7 @@ impl Report {
                 o.rounds,
                 o.duration.as_secs()
             ));
-            for mode in [Mode::Unpinned, Mode::Pinned] {
+            for mode in [Mode::Unpinned, Mode::Pinned, Mode::Pipelined] {
                 let cells: Vec<&Cell> = self.cells.iter().filter(|c| c.mode == mode).collect();
                 if cells.is_empty() {
                     continue;
@@ -129,6 +129,10 @@ impl Report {
                     Mode::Pinned => {
                         "### pinned (server on CPU 0, one thread; wrk -t1 on CPU 1)\n\n".to_owned()
                     }
+                    Mode::Pipelined => format!(
+                        "### pipelined (as pinned; wrk writes {PIPELINE_DEPTH} requests at a time \
+                         on each connection, and times each batch: p50 and p99 are per batch)\n\n"
+                    ),
                 });
                 out.push_str(
                     "| server | conns | req/s | spread | p50 | p99 | CPU server / wrk | µs CPU/req | errors | load |\n\

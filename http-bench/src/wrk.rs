@@ -36,6 +36,17 @@ pub struct Load {
     pub duration: Duration,
     /// The CPU to pin wrk to, if any.
     pub cpu: Option<usize>,
+    /// Requests written at once on a connection (1: one at a time, as wrk does
+    /// without a script).
+    pub pipeline: usize,
+}
+
+/// A wrk script that writes `depth` copies of the plain request at once; wrk counts
+/// each response as a request.
+fn pipeline_script(depth: usize) -> String {
+    format!(
+        "init = function(args)\n  local r = {{}}\n  for i = 1, {depth} do r[i] = wrk.format(nil) end\n  req = table.concat(r)\nend\nrequest = function() return req end\n"
+    )
 }
 
 /// Runs wrk against `addr` and parses its report.
@@ -49,6 +60,18 @@ pub fn run(addr: SocketAddr, load: Load) -> io::Result<WrkRun> {
         None => Command::new("wrk"),
     };
     let threads = load.threads.clamp(1, load.connections.max(1));
+    let script = if load.pipeline > 1 {
+        let path = std::env::temp_dir().join(format!(
+            "avx-http-bench-pipeline-{}-{}.lua",
+            std::process::id(),
+            load.pipeline
+        ));
+        std::fs::write(&path, pipeline_script(load.pipeline))?;
+        command.arg("-s").arg(&path);
+        Some(path)
+    } else {
+        None
+    };
     command
         .arg(format!("-t{threads}"))
         .arg(format!("-c{}", load.connections))
@@ -64,6 +87,9 @@ pub fn run(addr: SocketAddr, load: Load) -> io::Result<WrkRun> {
         .output()
         .map_err(|e| io::Error::new(e.kind(), format!("running wrk: {e}")))?;
     let wall = started.elapsed().as_secs_f64();
+    if let Some(path) = script {
+        let _ = std::fs::remove_file(path);
+    }
     let client_cpu = (sys::reaped_children_cpu_secs() - cpu_before) / wall;
     let report = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
