@@ -172,10 +172,12 @@ where
 
     async fn read_head(&mut self, first: bool) -> io::Result<HeadOutcome> {
         let config = self.config;
-        let started = Instant::now();
-        // A connection's first request is held to the header timeout from the accept;
-        // later ones from their first byte.
-        let mut deadline = first.then(|| started + config.header_read_timeout);
+        // When the connection began to wait: the clock is read only once it must
+        // wait, so a pipelined request already buffered costs no clock read.
+        let mut waiting_since = None;
+        // A connection's first request is held to the header timeout from the accept
+        // (its first wait); later ones from their first byte.
+        let mut deadline = None;
         loop {
             let idle = {
                 let mut side = lock(&self.shared);
@@ -186,8 +188,10 @@ where
                     Ok(None) => side.buf.is_empty(),
                 }
             };
-            if !idle && deadline.is_none() {
-                deadline = Some(Instant::now() + config.header_read_timeout);
+            let now = Instant::now();
+            let started = *waiting_since.get_or_insert(now);
+            if (first || !idle) && deadline.is_none() {
+                deadline = Some(now + config.header_read_timeout);
             }
             self.flush().await?;
             let shared = &self.shared;
@@ -213,7 +217,7 @@ where
                 }
             } else {
                 // Set above whenever bytes of a head are buffered.
-                let deadline = deadline.unwrap_or(started);
+                let deadline = deadline.unwrap_or(now);
                 match timeout_at(deadline, read).await {
                     Ok(result) => result,
                     Err(_) => return Ok(HeadOutcome::Reject(StatusCode::REQUEST_TIMEOUT)),
@@ -384,8 +388,12 @@ where
         }
     }
 
+    /// The `Date` of a response. Responses gathered in `wbuf` were all made since its
+    /// last flush, microseconds apart, so only the first of them reads the clock.
     fn date(&mut self) -> crate::HttpDate {
-        self.dates.update(SystemTime::now());
+        if self.wbuf.is_empty() {
+            self.dates.update(SystemTime::now());
+        }
         *self.dates.date()
     }
 
