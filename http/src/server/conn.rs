@@ -93,6 +93,9 @@ pub(crate) struct Connection<'a, W, H> {
     dates: DateCache,
     /// The number of the latest request.
     request_id: u64,
+    /// The latest request has a body, whose state is the read side's `body`. A
+    /// request without one never touches that state, so it takes no lock for it.
+    body_in_flight: bool,
 }
 
 impl<'a, W, H> Connection<'a, W, H>
@@ -118,6 +121,7 @@ where
             wbuf: BytesMut::new(),
             dates: DateCache::new(SystemTime::now()),
             request_id: 0,
+            body_in_flight: false,
         }
     }
 
@@ -182,7 +186,12 @@ where
             let idle = {
                 let mut side = lock(&self.shared);
                 match self.parser.parse(&mut side.buf) {
-                    Ok(Some(parsed)) => return Ok(HeadOutcome::Request(parsed)),
+                    Ok(Some(parsed)) => {
+                        // The last request's body state goes, so that a body of it
+                        // kept by its handler reads as stale from now on.
+                        side.body = None;
+                        return Ok(HeadOutcome::Request(parsed));
+                    }
                     Err(error) => return Ok(HeadOutcome::Reject(error.status())),
                     Ok(None) if side.eof => return Ok(HeadOutcome::Closed),
                     Ok(None) => side.buf.is_empty(),
@@ -245,17 +254,20 @@ where
         } else {
             ContinueState::NotExpected
         };
-        lock(&self.shared).body = Some(BodyState {
-            id,
-            decoder,
-            expect,
-            conn_waker: None,
-            body_waker: None,
-            error: None,
-            io_failed: false,
-            read_timer: StallTimer::new(self.config.body_read_timeout),
-            timed_out: false,
-        });
+        self.body_in_flight = has_body;
+        if has_body {
+            lock(&self.shared).body = Some(BodyState {
+                id,
+                decoder,
+                expect,
+                conn_waker: None,
+                body_waker: None,
+                error: None,
+                io_failed: false,
+                read_timer: StallTimer::new(self.config.body_read_timeout),
+                timed_out: false,
+            });
+        }
         let exact_len = match framing {
             Framing::Length(len) => Some(len),
             Framing::Empty => Some(0),
@@ -272,16 +284,21 @@ where
 
         // A fault in the body the client sent is answered by the server, whatever the
         // handler made of it.
-        let body_fault = lock(&self.shared).body_of(id).and_then(|body| {
-            if body.timed_out {
-                return Some(Some(StatusCode::REQUEST_TIMEOUT));
-            }
-            match body.error {
-                Some(BodyError::Incomplete) => Some(None),
-                Some(error) => Some(Some(error.status())),
-                None => body.io_failed.then_some(None),
-            }
-        });
+        let body_fault = self
+            .body_in_flight
+            .then(|| {
+                lock(&self.shared).body_of(id).and_then(|body| {
+                    if body.timed_out {
+                        return Some(Some(StatusCode::REQUEST_TIMEOUT));
+                    }
+                    match body.error {
+                        Some(BodyError::Incomplete) => Some(None),
+                        Some(error) => Some(Some(error.status())),
+                        None => body.io_failed.then_some(None),
+                    }
+                })
+            })
+            .flatten();
         match body_fault {
             Some(None) => return Ok(Next::Abort),
             Some(Some(status)) => return self.reject(status).await.map(|()| Next::Abort),
@@ -322,13 +339,14 @@ where
         // A streamed response may read the request body as it goes (an echo): poll it
         // once before the head, so that a 100 it asks for still precedes the head.
         let mut first_piece = None;
-        let continue_pending = lock(&self.shared)
-            .body_of(id)
-            .is_some_and(|body| body.expect == ContinueState::Pending);
+        let continue_pending = self.body_in_flight
+            && lock(&self.shared)
+                .body_of(id)
+                .is_some_and(|body| body.expect == ContinueState::Pending);
         if continue_pending && body.exact_len().is_none() && method != Method::HEAD {
             first_piece = poll_once(&mut body).await;
         }
-        let continue_unsent = {
+        let continue_unsent = self.body_in_flight && {
             let mut side = lock(&self.shared);
             match side.body_of(id) {
                 Some(body) if body.expect == ContinueState::Requested => {
@@ -409,6 +427,7 @@ where
         let mut flushed = false;
         loop {
             let shared = &self.shared;
+            let body_in_flight = self.body_in_flight;
             let pending_writes = !flushed && !self.wbuf.is_empty();
             let step = poll_fn(|cx| {
                 match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
@@ -418,8 +437,8 @@ where
                     Err(_) => return Poll::Ready(HandlerStep::Done(None)),
                     Ok(Poll::Pending) => {}
                 }
-                let mut side = lock(shared);
-                if let Some(body) = side.body_of(id) {
+                let mut side = body_in_flight.then(|| lock(shared));
+                if let Some(body) = side.as_mut().and_then(|side| side.body_of(id)) {
                     match body.expect {
                         ContinueState::Requested => return Poll::Ready(HandlerStep::SendContinue),
                         ContinueState::Pending => body.conn_waker = Some(cx.waker().clone()),
@@ -450,6 +469,9 @@ where
     /// Reads what the handler left of request `id`'s body, up to the drain limit;
     /// says whether the connection can carry another request.
     async fn finish_request_body(&mut self, id: u64) -> bool {
+        if !self.body_in_flight {
+            return true;
+        }
         {
             let mut side = lock(&self.shared);
             let Some(body) = side.body_of(id) else {

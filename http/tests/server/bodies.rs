@@ -6,7 +6,7 @@ use avx::io::{AsyncReadExt, AsyncWriteExt};
 use avx::net::TcpStream;
 use avx::time::timeout;
 use avx_http::http1::{BodyDecoder, BodyEvent, Framing, ResponseParser};
-use avx_http::server::ServerConfig;
+use avx_http::server::{BodyReadError, ServerConfig};
 use avx_http::{Limits, Method};
 use bytes::BytesMut;
 
@@ -31,6 +31,32 @@ async fn length_and_chunked_uploads() {
     );
     // Still the same connection.
     assert_eq!(client.exchange(get("/")).await.text(), "hello");
+}
+
+#[avx::test]
+async fn a_body_read_after_its_response_is_stale() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    // The handler reads the whole body but keeps it, its end not yet seen.
+    let kept = client
+        .exchange("POST /keep HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc")
+        .await;
+    assert_eq!(kept.text(), "abc");
+    // The next request (without a body) waits in its handler while the kept body
+    // is read.
+    let entered = server.state.entered.notified();
+    client.send(get("/gate")).await;
+    timeout(HANG, entered)
+        .await
+        .expect("the next request never reached the handler");
+    let mut body = server.state.kept_body.lock().unwrap().take().unwrap();
+    assert!(
+        matches!(body.data().await, Some(Err(BodyReadError::Stale))),
+        "a body read after its response is stale"
+    );
+    server.state.gate.notify_one();
+    let next = client.response(&Method::GET).await;
+    assert_eq!(next.text(), "through the gate");
 }
 
 #[avx::test(flavor = "multi_thread", worker_threads = 2)]

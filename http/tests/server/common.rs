@@ -35,6 +35,8 @@ pub(crate) struct State {
     /// `/flood` notifies this when its response can take no more: the connection
     /// that carried it is gone.
     pub(crate) flood_ended: Notify,
+    /// The body `/keep` read one piece of and kept past its response.
+    pub(crate) kept_body: Mutex<Option<RequestBody>>,
 }
 
 impl State {
@@ -65,6 +67,15 @@ pub(crate) async fn route(state: Arc<State>, mut request: Request<RequestBody>) 
             Err(error) => text(StatusCode::BAD_REQUEST, error.to_string()),
         },
         "/ignore" => text(StatusCode::OK, "ignored"),
+        "/keep" => {
+            let mut body = request.into_body();
+            let piece = match body.data().await {
+                Some(Ok(piece)) => piece,
+                other => return text(StatusCode::BAD_REQUEST, format!("{other:?}")),
+            };
+            *state.kept_body.lock().unwrap() = Some(body);
+            text(StatusCode::OK, piece)
+        }
         "/sleep" => {
             let ms = query.parse().unwrap_or(0);
             avx::time::sleep(Duration::from_millis(ms)).await;
