@@ -2,9 +2,9 @@
 //! runtime's reactor; the building block of every avx socket.
 
 use std::fmt;
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, IoSlice, Write};
 use std::ops::Deref;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::task::{Context, Poll, ready};
 
 use super::registration::Registration;
@@ -85,10 +85,7 @@ impl<E: AsRawFd> PollEvented<E> {
     }
 }
 
-impl<E: AsRawFd> PollEvented<E>
-where
-    for<'a> &'a E: Read,
-{
+impl<E: AsRawFd + AsFd> PollEvented<E> {
     /// Reads into `buf`, waiting for readiness as needed.
     pub(crate) fn poll_read(
         &self,
@@ -97,9 +94,9 @@ where
     ) -> Poll<io::Result<()>> {
         loop {
             let mut guard = ready!(self.registration().poll_read_ready(cx))?;
-            let unfilled = buf.initialize_unfilled();
-            let len = unfilled.len();
-            match (&**self).read(unfilled) {
+            let len = buf.remaining();
+            // Straight into the unfilled part: a `Read` call would need it zeroed.
+            match avx_native::io::read_fd((**self).as_fd(), buf) {
                 Ok(n) => {
                     // Edge-triggered readiness: a short read means the socket is
                     // drained, so clear now instead of paying for a read that
@@ -107,7 +104,6 @@ where
                     if n > 0 && n < len {
                         guard.clear_ready();
                     }
-                    buf.advance(n);
                     return Poll::Ready(Ok(()));
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => guard.clear_ready(),

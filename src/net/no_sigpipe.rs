@@ -8,7 +8,7 @@
 
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::ops::Deref;
-use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 /// A connected stream socket `S` (std's `TcpStream` or `UnixStream`).
 #[derive(Debug)]
@@ -30,6 +30,12 @@ impl<S> Deref for NoSigPipe<S> {
 
     fn deref(&self) -> &S {
         &self.0
+    }
+}
+
+impl<S: AsFd> AsFd for NoSigPipe<S> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.as_fd()
     }
 }
 

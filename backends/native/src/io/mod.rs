@@ -26,7 +26,7 @@ mod read_buf;
 
 #[cfg(feature = "bytes")]
 pub use buf_mut::read_into_buf_mut;
-pub use read_buf::ReadBuf;
+pub use read_buf::{ReadBuf, read_fd};
 
 pub use crate::reactor::{Readiness, Registration};
 

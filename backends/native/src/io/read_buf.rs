@@ -14,7 +14,9 @@
 //! `unsafe`, and a buffer that may be uninitialised cannot be read without it.
 
 use std::fmt;
+use std::io;
 use std::mem::MaybeUninit;
+use std::os::fd::{AsRawFd, BorrowedFd};
 
 /// A wrapper around a byte buffer that is incrementally filled and initialised,
 /// as passed to `AsyncRead::poll_read`.
@@ -220,6 +222,24 @@ impl<'a> ReadBuf<'a> {
     }
 }
 
+/// Reads from `fd` (`read(2)`) into the unfilled part of `buf` as it is, without
+/// zeroing it first, and advances `buf` by what came: `Ok(0)` at end of stream.
+///
+/// The facade's streams read through this, so a `read_buf` into a large spare
+/// capacity costs a system call, not a `memset` of the capacity and then the call.
+pub fn read_fd(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
+    let unfilled = &mut buf.buf[buf.filled..];
+    // SAFETY: the pointer and length name `unfilled`, a live exclusive slice, so the
+    // range is valid for writes; read(2) writes at most that many bytes into it and
+    // never reads from it, so its being uninitialised does not matter.
+    let read = unsafe { libc::read(fd.as_raw_fd(), unfilled.as_mut_ptr().cast(), unfilled.len()) };
+    let n = usize::try_from(read).map_err(|_| io::Error::last_os_error())?;
+    // SAFETY: read(2) initialised the first `n` bytes of the unfilled part.
+    unsafe { buf.assume_init(n) };
+    buf.advance(n);
+    Ok(n)
+}
+
 impl fmt::Debug for ReadBuf<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReadBuf")
@@ -281,6 +301,44 @@ mod tests {
         buf.advance(3);
         assert_eq!(buf.filled(), b"abcde");
         assert_eq!(buf.take(100).capacity(), 3);
+    }
+
+    #[test]
+    fn a_read_from_a_descriptor_fills_only_what_came() {
+        use std::os::fd::AsFd;
+
+        // A file rather than a socket, so that miri (which has files) runs it too.
+        let path = std::env::temp_dir().join(format!("avx-read-fd-{}", std::process::id()));
+        std::fs::write(&path, b"hello").unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let mut storage = [MaybeUninit::<u8>::uninit(); 16];
+        let mut buf = ReadBuf::uninit(&mut storage);
+        buf.put_slice(b">");
+        assert_eq!(read_fd(file.as_fd(), &mut buf).unwrap(), 5);
+        assert_eq!(buf.filled(), b">hello");
+        assert_eq!(
+            buf.initialized().len(),
+            6,
+            "nothing past the read was zeroed"
+        );
+        assert_eq!(read_fd(file.as_fd(), &mut buf).unwrap(), 0, "end of file");
+        assert_eq!(buf.filled(), b">hello");
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "miri has no non-blocking socketpair reads")]
+    fn a_read_that_would_block_says_so_and_fills_nothing() {
+        use std::os::fd::AsFd;
+        use std::os::unix::net::UnixStream;
+
+        let (_near, far) = UnixStream::pair().unwrap();
+        far.set_nonblocking(true).unwrap();
+        let mut storage = [MaybeUninit::<u8>::uninit(); 8];
+        let mut buf = ReadBuf::uninit(&mut storage);
+        let error = read_fd(far.as_fd(), &mut buf).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::WouldBlock);
+        assert!(buf.filled().is_empty() && buf.initialized().is_empty());
     }
 
     #[test]
