@@ -163,7 +163,11 @@ where
     }
 
     fn shutting_down(&self) -> bool {
-        self.shutdown.as_ref().is_some_and(|rx| *rx.borrow())
+        // An atomic load while nothing was ever sent: the lock `borrow` takes is
+        // paid only once the server has signalled.
+        self.shutdown
+            .as_ref()
+            .is_some_and(|rx| !matches!(rx.has_changed(), Ok(false)) && *rx.borrow())
     }
 
     async fn flush(&mut self) -> io::Result<()> {
