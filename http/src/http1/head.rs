@@ -31,7 +31,7 @@
 use super::error::ParseError;
 use super::scan::{target_end, value_end};
 use crate::Version;
-use crate::header::is_token;
+use crate::header::{INLINE_CAPACITY, is_token};
 
 /// Which start line, if any, the head opens with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +105,9 @@ pub(crate) struct HeadScanner {
     pub(crate) status: u16,
     pub(crate) reason: (usize, usize),
     pub(crate) fields: Vec<FieldSpan>,
+    /// Whether a recorded field's name or value is too long to be held inline, so the
+    /// typed head must share the buffer.
+    pub(crate) long_field: bool,
 }
 
 impl HeadScanner {
@@ -122,6 +125,7 @@ impl HeadScanner {
             status: 0,
             reason: (0, 0),
             fields: Vec::new(),
+            long_field: false,
         }
     }
 
@@ -142,6 +146,7 @@ impl HeadScanner {
         self.mark = 0;
         self.status = 0;
         self.fields.clear();
+        self.long_field = false;
     }
 
     /// Whether a scan has begun: some byte of a head has been examined.
@@ -217,11 +222,15 @@ impl HeadScanner {
         if self.fields.len() >= limits.max_headers {
             return None;
         }
-        self.fields.push(FieldSpan {
-            name,
-            value: (value_start, end),
-        });
+        self.record_field(name, (value_start, end));
         Some(at + 2)
+    }
+
+    #[inline(always)]
+    fn record_field(&mut self, name: (usize, usize), value: (usize, usize)) {
+        self.long_field |=
+            (name.1 - name.0 > INLINE_CAPACITY) | (value.1 - value.0 > INLINE_CAPACITY);
+        self.fields.push(FieldSpan { name, value });
     }
 
     #[inline]
@@ -479,10 +488,7 @@ impl HeadScanner {
                     if self.fields.len() >= limits.max_headers {
                         return Err(ParseError::TooManyHeaders);
                     }
-                    self.fields.push(FieldSpan {
-                        name: self.name,
-                        value: (self.mark, self.value_end),
-                    });
+                    self.record_field(self.name, (self.mark, self.value_end));
                     *pos += 1;
                     self.phase = Phase::LineStart;
                 }
