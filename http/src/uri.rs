@@ -154,12 +154,19 @@ fn check_authority(authority: &[u8]) -> Result<Option<usize>, InvalidUri> {
 }
 
 fn parse_port(port: &[u8]) -> Option<u16> {
-    if port.is_empty() || port.len() > 5 || !port.iter().all(u8::is_ascii_digit) {
+    if port.is_empty() || port.len() > 5 {
         return None;
     }
-    port.iter().try_fold(0u16, |n, &d| {
-        n.checked_mul(10)?.checked_add(u16::from(d - b'0'))
-    })
+    // Five digits at most: no overflow in a u32.
+    let mut n = 0u32;
+    for &b in port {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u32::from(digit);
+    }
+    u16::try_from(n).ok()
 }
 
 /// Checks a `Host` field value: `host[:port]`, possibly empty (RFC 9110 §7.2).
@@ -259,7 +266,8 @@ impl Uri {
 
     fn slice(&self, start: u32, end: u32) -> &str {
         // The bytes are ASCII (the type's invariant), so this never fails.
-        std::str::from_utf8(&self.bytes.as_bytes()[start as usize..end as usize]).unwrap_or("")
+        let bytes = self.bytes.as_bytes();
+        std::str::from_utf8(&bytes[start as usize..end as usize]).unwrap_or("")
     }
 
     /// The form the target is in.

@@ -72,7 +72,9 @@ impl<'a> HeadBytes<'a> {
         self.bytes
     }
 
-    /// `start..end` as `Bytes`: a slice of the frozen buffer, or a copy.
+    /// `start..end` as `Bytes`: a slice of the frozen buffer, or a copy. Inlined, so
+    /// that the slice is built where it is stored rather than returned and moved.
+    #[inline]
     pub(crate) fn share(&self, start: usize, end: usize) -> Bytes {
         match self.shared {
             Some(bytes) => bytes.slice(start..end),
