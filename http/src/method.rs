@@ -8,7 +8,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use crate::header::is_token;
+use crate::header::{HeadBytes, is_token};
 
 /// An HTTP request method.
 ///
@@ -83,14 +83,22 @@ impl Method {
     /// The method at `start..end` of `head`, bytes the parser has already checked to
     /// be a non-empty token. A registered method touches no reference count; an
     /// extension method shares the head's buffer.
-    pub(crate) fn from_token(head: &Bytes, (start, end): (usize, usize)) -> Method {
-        let token = &head[start..end];
-        debug_assert!(!token.is_empty() && token.iter().all(|&b| is_token(b)));
-        Method::registered(token)
-            .unwrap_or_else(|| Method(Inner::Extension(head.slice(start..end))))
+    #[cfg(feature = "http-compat")]
+    pub(crate) fn from_token(head: &Bytes, span: (usize, usize)) -> Method {
+        Method::from_head(HeadBytes::shared(head), span)
     }
 
-    fn registered(src: &[u8]) -> Option<Method> {
+    /// As [`Method::from_token`], from a parsed head: an extension method shares the
+    /// head's buffer if it is frozen, else is copied.
+    pub(crate) fn from_head(head: HeadBytes<'_>, (start, end): (usize, usize)) -> Method {
+        let token = &head.bytes()[start..end];
+        debug_assert!(!token.is_empty() && token.iter().all(|&b| is_token(b)));
+        Method::registered(token)
+            .unwrap_or_else(|| Method(Inner::Extension(head.share(start, end))))
+    }
+
+    /// One of the registered methods, which are held without bytes.
+    pub(crate) fn registered(src: &[u8]) -> Option<Method> {
         Some(Method(match src {
             b"GET" => Inner::Get,
             b"HEAD" => Inner::Head,

@@ -12,11 +12,19 @@
 //! userinfo (RFC 9110 §4.2.4 makes userinfo an error in `http` URIs), and for the
 //! origin and absolute forms `path_start..query_start` is the path and what follows
 //! `?` the query. Offsets are `u32`: a target longer than 4 GiB is refused.
+//!
+//! A target of up to [`INLINE_TARGET`] bytes is held inline (most are), so a parsed
+//! one does not share, and count a reference to, the head's buffer.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
+
+use crate::header::{FieldBytes, HeadBytes};
+
+/// The longest target held inline: 46 bytes and the length make the storage 48.
+pub(crate) const INLINE_TARGET: usize = 46;
 
 /// A request target.
 ///
@@ -34,7 +42,7 @@ use bytes::Bytes;
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Uri {
-    bytes: Bytes,
+    bytes: FieldBytes<INLINE_TARGET>,
     form: TargetForm,
     /// Absolute form: the end of the scheme (the `:`); 0 otherwise.
     scheme_end: u32,
@@ -72,27 +80,40 @@ impl fmt::Display for InvalidUri {
 impl std::error::Error for InvalidUri {}
 
 /// Characters of a `reg-name` or IP address in an authority: unreserved, pct-encoded
-/// and sub-delims of RFC 3986.
+/// and sub-delims of RFC 3986, indexed by byte (a `Host` field is checked on every
+/// request, so this is a lookup rather than a chain of compares).
+const HOST_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'%'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            );
+        b += 1;
+    }
+    table
+};
+
+#[inline]
 fn is_host_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.'
-                | b'_'
-                | b'~'
-                | b'%'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-        )
+    HOST_BYTE[usize::from(b)]
 }
 
 /// Checks `host[:port]` (RFC 3986 §3.2 less userinfo) and returns the port's
@@ -133,12 +154,19 @@ fn check_authority(authority: &[u8]) -> Result<Option<usize>, InvalidUri> {
 }
 
 fn parse_port(port: &[u8]) -> Option<u16> {
-    if port.is_empty() || port.len() > 5 || !port.iter().all(u8::is_ascii_digit) {
+    if port.is_empty() || port.len() > 5 {
         return None;
     }
-    port.iter().try_fold(0u16, |n, &d| {
-        n.checked_mul(10)?.checked_add(u16::from(d - b'0'))
-    })
+    // Five digits at most: no overflow in a u32.
+    let mut n = 0u32;
+    for &b in port {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u32::from(digit);
+    }
+    u16::try_from(n).ok()
 }
 
 /// Checks a `Host` field value: `host[:port]`, possibly empty (RFC 9110 §7.2).
@@ -159,7 +187,8 @@ impl Uri {
         }
     }
 
-    /// A target from shared bytes, without copying; its form is told by its shape.
+    /// A target from shared bytes (copied if it is short); its form is told by its
+    /// shape.
     pub fn from_shared(bytes: Bytes) -> Result<Uri, InvalidUri> {
         if bytes.is_empty()
             || bytes.len() > u32::MAX as usize
@@ -167,31 +196,41 @@ impl Uri {
         {
             return Err(InvalidUri);
         }
-        Uri::parse_visible(bytes)
+        Uri::parse_visible(HeadBytes::shared(&bytes), 0, bytes.len())
     }
 
-    /// A target from bytes the parser has checked to be non-empty visible ASCII no
-    /// longer than the limit (so offsets fit `u32`).
-    pub(crate) fn parse_visible(bytes: Bytes) -> Result<Uri, InvalidUri> {
-        let len = bytes.len() as u32;
+    /// The target at `start..end` of `head`, bytes the parser has checked to be
+    /// non-empty visible ASCII no longer than the limit (so offsets fit `u32`).
+    pub(crate) fn parse_visible(
+        head: HeadBytes<'_>,
+        start: usize,
+        end: usize,
+    ) -> Result<Uri, InvalidUri> {
+        let b = &head.bytes()[start..end];
+        let len = b.len() as u32;
         let mut uri = Uri {
-            bytes,
+            bytes: FieldBytes::EMPTY,
             form: TargetForm::Origin,
             scheme_end: 0,
             authority: (0, 0),
             path_start: 0,
             query_start: len,
         };
-        let b = &uri.bytes[..];
         if b[0] == b'/' {
             uri.query_start = find(b, b'?').unwrap_or(len);
-            return Ok(uri);
-        }
-        if b == b"*" {
+        } else if b == b"*" {
             uri.form = TargetForm::Asterisk;
             uri.path_start = len;
-            return Ok(uri);
+        } else {
+            uri.split_other_forms(b)?;
         }
+        uri.bytes.set_range(head, start, end);
+        Ok(uri)
+    }
+
+    /// Sets the form and offsets of a target that is neither origin nor asterisk form.
+    fn split_other_forms(&mut self, b: &[u8]) -> Result<(), InvalidUri> {
+        let len = b.len() as u32;
         let scheme_end = b
             .iter()
             .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')));
@@ -205,21 +244,21 @@ impl Uri {
                 if auth_end == start || check_authority(&b[start..auth_end]).is_err() {
                     return Err(InvalidUri);
                 }
-                uri.form = TargetForm::Absolute;
-                uri.scheme_end = end as u32;
-                uri.authority = (start as u32, auth_end as u32);
-                uri.path_start = auth_end as u32;
-                uri.query_start = find(&b[auth_end..], b'?').map_or(len, |q| auth_end as u32 + q);
-                return Ok(uri);
+                self.form = TargetForm::Absolute;
+                self.scheme_end = end as u32;
+                self.authority = (start as u32, auth_end as u32);
+                self.path_start = auth_end as u32;
+                self.query_start = find(&b[auth_end..], b'?').map_or(len, |q| auth_end as u32 + q);
+                return Ok(());
             }
         }
         // Authority form: `host:port`, both required (RFC 9112 §3.2.3).
         match check_authority(b)? {
             Some(colon) if colon > 0 => {
-                uri.form = TargetForm::Authority;
-                uri.authority = (0, len);
-                uri.path_start = len;
-                Ok(uri)
+                self.form = TargetForm::Authority;
+                self.authority = (0, len);
+                self.path_start = len;
+                Ok(())
             }
             _ => Err(InvalidUri),
         }
@@ -227,7 +266,8 @@ impl Uri {
 
     fn slice(&self, start: u32, end: u32) -> &str {
         // The bytes are ASCII (the type's invariant), so this never fails.
-        std::str::from_utf8(&self.bytes[start as usize..end as usize]).unwrap_or("")
+        let bytes = self.bytes.as_bytes();
+        std::str::from_utf8(&bytes[start as usize..end as usize]).unwrap_or("")
     }
 
     /// The form the target is in.
@@ -237,12 +277,12 @@ impl Uri {
 
     /// The target as written.
     pub fn as_str(&self) -> &str {
-        self.slice(0, self.bytes.len() as u32)
+        self.slice(0, self.bytes.as_bytes().len() as u32)
     }
 
     /// The target as written.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes.as_bytes()
     }
 
     /// The scheme of an absolute target (`http`).
@@ -289,7 +329,7 @@ impl Uri {
 
     /// What follows `?`, if anything does.
     pub fn query(&self) -> Option<&str> {
-        let len = self.bytes.len() as u32;
+        let len = self.bytes.as_bytes().len() as u32;
         match self.form {
             TargetForm::Origin | TargetForm::Absolute if self.query_start < len => {
                 Some(self.slice(self.query_start + 1, len))
@@ -306,7 +346,7 @@ impl Uri {
             TargetForm::Origin => Cow::Borrowed(self.as_str()),
             TargetForm::Authority | TargetForm::Asterisk => Cow::Borrowed(self.as_str()),
             TargetForm::Absolute => {
-                let rest = self.slice(self.path_start, self.bytes.len() as u32);
+                let rest = self.slice(self.path_start, self.bytes.as_bytes().len() as u32);
                 if rest.starts_with('/') {
                     Cow::Borrowed(rest)
                 } else {

@@ -90,7 +90,7 @@ impl HeaderMap {
     #[inline]
     pub(crate) fn append_validated(
         &mut self,
-        head: &bytes::Bytes,
+        head: super::HeadBytes<'_>,
         name: (usize, usize),
         value: (usize, usize),
     ) {

@@ -11,6 +11,7 @@ mod map;
 mod name;
 mod value;
 
+pub(crate) use field_bytes::{FieldBytes, HeadBytes, INLINE_CAPACITY};
 pub use map::{GetAll, HeaderMap, IntoIter, Iter};
 pub use name::{HeaderName, InvalidHeaderName};
 pub use value::{HeaderValue, InvalidHeaderValue, ToStrError};

@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 
 use bytes::Bytes;
 
-use super::field_bytes::FieldBytes;
+use super::field_bytes::{FieldBytes, HeadBytes};
 use super::is_token;
 
 /// A header field name.
@@ -90,7 +90,7 @@ impl HeaderName {
     /// Sets the name to `head[start..end]`, which the parser has already checked to be
     /// a non-empty token.
     #[inline]
-    pub(crate) fn set_validated_range(&mut self, head: &Bytes, start: usize, end: usize) {
+    pub(crate) fn set_validated_range(&mut self, head: HeadBytes<'_>, start: usize, end: usize) {
         self.0.set_range(head, start, end);
         debug_assert!(is_valid(self.as_bytes()));
     }

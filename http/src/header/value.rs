@@ -8,7 +8,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use super::field_bytes::FieldBytes;
+use super::field_bytes::{FieldBytes, HeadBytes};
 use super::is_value_byte;
 
 /// A header field value.
@@ -98,7 +98,7 @@ impl HeaderValue {
     /// Sets the value to `head[start..end]`, whose bytes the parser has already
     /// checked.
     #[inline]
-    pub(crate) fn set_validated_range(&mut self, head: &Bytes, start: usize, end: usize) {
+    pub(crate) fn set_validated_range(&mut self, head: HeadBytes<'_>, start: usize, end: usize) {
         self.0.set_range(head, start, end);
         debug_assert!(is_valid(self.as_bytes()));
     }

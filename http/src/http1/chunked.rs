@@ -25,7 +25,7 @@ use super::framing::FramingFields;
 use super::head::{HeadScanner, ScanLimits, StartLine};
 use super::parse::build_fields;
 use crate::Limits;
-use crate::header::is_value_byte;
+use crate::header::{HeadBytes, is_value_byte};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -244,7 +244,11 @@ impl ChunkedDecoder {
         let bytes = Bytes::copy_from_slice(&rest[..len]);
         // Trailer fields frame nothing: what `observe` notes is dropped.
         let mut ignored = FramingFields::default();
-        let trailers = build_fields(&bytes, &self.trailer_scanner.fields, &mut ignored);
+        let trailers = build_fields(
+            HeadBytes::shared(&bytes),
+            &self.trailer_scanner.fields,
+            &mut ignored,
+        );
         // The next call, in state Done, reports the end.
         Ok(Step::Event(BodyEvent::Trailers(trailers)))
     }

@@ -31,7 +31,7 @@
 use super::error::ParseError;
 use super::scan::{target_end, value_end};
 use crate::Version;
-use crate::header::is_token;
+use crate::header::{INLINE_CAPACITY, is_token};
 
 /// Which start line, if any, the head opens with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +105,28 @@ pub(crate) struct HeadScanner {
     pub(crate) status: u16,
     pub(crate) reason: (usize, usize),
     pub(crate) fields: Vec<FieldSpan>,
+    /// Whether a recorded field's name or value is too long to be held inline, so the
+    /// typed head must share the buffer.
+    pub(crate) long_field: bool,
+}
+
+/// The length of the run of token bytes at the front of `bytes`.
+///
+/// Four bytes a test while they last, one branch per four rather than per byte; the
+/// four that hold the run's end say where it is without a second look.
+#[inline(always)]
+fn token_run(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(&[a, b, c, d]) = bytes.get(at..).and_then(|rest| rest.first_chunk::<4>()) {
+        if !(is_token(a) & is_token(b) & is_token(c) & is_token(d)) {
+            break;
+        }
+        at += 4;
+    }
+    while at < bytes.len() && is_token(bytes[at]) {
+        at += 1;
+    }
+    at
 }
 
 impl HeadScanner {
@@ -122,6 +144,7 @@ impl HeadScanner {
             status: 0,
             reason: (0, 0),
             fields: Vec::new(),
+            long_field: false,
         }
     }
 
@@ -142,6 +165,7 @@ impl HeadScanner {
         self.mark = 0;
         self.status = 0;
         self.fields.clear();
+        self.long_field = false;
     }
 
     /// Whether a scan has begun: some byte of a head has been examined.
@@ -186,22 +210,16 @@ impl HeadScanner {
     /// byte is still examined at most twice in all.
     #[inline(always)]
     fn field_line(&mut self, buf: &[u8], start: usize, limits: &ScanLimits) -> Option<usize> {
-        let mut at = start;
-        // Four bytes a test while they last: one branch per four, not per byte.
-        while let Some(&[a, b, c, d]) = buf.get(at..).and_then(|rest| rest.first_chunk::<4>()) {
-            if !(is_token(a) & is_token(b) & is_token(c) & is_token(d)) {
-                break;
-            }
-            at += 4;
-        }
-        while at < buf.len() && is_token(buf[at]) {
-            at += 1;
-        }
+        let mut at = start + token_run(&buf[start..]);
         if *buf.get(at)? != b':' {
             return None;
         }
         let name = (start, at);
         at += 1;
+        // Mostly one SP, then the value.
+        if buf.get(at) == Some(&b' ') {
+            at += 1;
+        }
         while at < buf.len() && (buf[at] == b' ' || buf[at] == b'\t') {
             at += 1;
         }
@@ -217,11 +235,15 @@ impl HeadScanner {
         if self.fields.len() >= limits.max_headers {
             return None;
         }
-        self.fields.push(FieldSpan {
-            name,
-            value: (value_start, end),
-        });
+        self.record_field(name, (value_start, end));
         Some(at + 2)
+    }
+
+    #[inline(always)]
+    fn record_field(&mut self, name: (usize, usize), value: (usize, usize)) {
+        self.long_field |=
+            (name.1 - name.0 > INLINE_CAPACITY) | (value.1 - value.0 > INLINE_CAPACITY);
+        self.fields.push(FieldSpan { name, value });
     }
 
     #[inline]
@@ -479,10 +501,7 @@ impl HeadScanner {
                     if self.fields.len() >= limits.max_headers {
                         return Err(ParseError::TooManyHeaders);
                     }
-                    self.fields.push(FieldSpan {
-                        name: self.name,
-                        value: (self.mark, self.value_end),
-                    });
+                    self.record_field(self.name, (self.mark, self.value_end));
                     *pos += 1;
                     self.phase = Phase::LineStart;
                 }
@@ -495,6 +514,29 @@ impl HeadScanner {
                     return Ok(Some(*pos));
                 }
                 Phase::Done => return Ok(Some(*pos)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every length of run, ended by every byte, at every position in the groups of
+    /// four and the tail: the same as a byte-at-a-time count.
+    #[test]
+    fn token_runs() {
+        for len in 0..14 {
+            for run in 0..=len {
+                for end in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    if run < len {
+                        bytes[run] = end;
+                    }
+                    let expected = bytes.iter().take_while(|&&b| is_token(b)).count();
+                    assert_eq!(token_run(&bytes), expected, "{bytes:?}");
+                }
             }
         }
     }

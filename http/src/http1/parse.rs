@@ -3,23 +3,27 @@
 //! A parser reads the head at the front of a [`BytesMut`] that the caller fills. While
 //! the head is incomplete the buffer is left alone (the scanner keeps its place in it,
 //! so the caller must only append until the head is parsed); once it is complete the
-//! head's bytes are split off the front and frozen. The target, an extension method and
-//! the names and values too long to hold inline are slices of that one allocation;
-//! shorter names and values are copied into the fields (see `header::field_bytes`), as
-//! counting a reference for each cost more than the copy. What follows the head (body
-//! bytes, a pipelined request) stays in the buffer.
+//! typed head is built and the head's bytes are removed from the front. Names, values
+//! and targets short enough to hold inline are copied into the typed head (see
+//! `header::field_bytes`), as counting a reference for each cost more than the copy.
+//! A request head with a part too long for that (a target over 46 bytes, a name or
+//! value over 38, an extension method) is split off and frozen first, and those parts
+//! are slices of that one allocation; one without is built from the buffer in place
+//! and then skipped, counting no reference at all. A response's reason phrase always
+//! shares, so a response head is always frozen. What follows the head (body bytes, a
+//! pipelined request) stays in the buffer.
 //!
 //! After an error the parser starts over on the next call; a server closes the
 //! connection instead, since the stream's framing can no longer be trusted.
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, BytesMut};
 
 use super::error::ParseError;
 use super::framing::{Framing, FramingFields};
 use super::head::{FieldSpan, HeadScanner, ScanLimits, StartLine};
-use crate::header::HeaderMap;
+use crate::header::{HeadBytes, HeaderMap};
 use crate::message::ReasonPhrase;
-use crate::uri::TargetForm;
+use crate::uri::{INLINE_TARGET, TargetForm};
 use crate::{Limits, Method, RequestHead, ResponseHead, StatusCode, Uri};
 
 /// A parsed head and how its body is framed.
@@ -75,10 +79,17 @@ impl RequestParser {
                 return Err(error);
             }
         };
-        let bytes = buf.split_to(len).freeze();
-        let result = build_request(&self.scanner, &bytes);
+        let scanner = &self.scanner;
+        let result = if shares_head(scanner, &buf[..len]) {
+            let bytes = buf.split_to(len).freeze();
+            build_request(scanner, HeadBytes::shared(&bytes))
+        } else {
+            let result = build_request(scanner, HeadBytes::copied(&buf[..len]));
+            buf.advance(len);
+            result
+        };
         self.scanner.reset();
-        result.map(Some)
+        result
     }
 
     /// Whether part of a head has been read: a byte of it was examined by a call that
@@ -133,7 +144,7 @@ impl ResponseParser {
             }
         };
         let bytes = buf.split_to(len).freeze();
-        let result = build_response(&self.scanner, &bytes, method);
+        let result = build_response(&self.scanner, HeadBytes::shared(&bytes), method);
         self.scanner.reset();
         result.map(Some)
     }
@@ -153,16 +164,22 @@ fn scan_limits(limits: &Limits) -> ScanLimits {
     }
 }
 
-fn slice(bytes: &Bytes, (start, end): (usize, usize)) -> Bytes {
-    bytes.slice(start..end)
+/// Whether some part of the scanned request head `head` is too long to hold inline,
+/// so the typed head must share the head's buffer.
+fn shares_head(scanner: &HeadScanner, head: &[u8]) -> bool {
+    let (method, target) = (scanner.method, scanner.target);
+    scanner.long_field
+        || target.1 - target.0 > INLINE_TARGET
+        || Method::registered(&head[method.0..method.1]).is_none()
 }
 
 /// The header map of the spans, observing each field for framing.
 pub(crate) fn build_fields(
-    bytes: &Bytes,
+    head: HeadBytes<'_>,
     spans: &[FieldSpan],
     framing: &mut FramingFields,
 ) -> HeaderMap {
+    let bytes = head.bytes();
     let mut headers = HeaderMap::with_capacity(spans.len());
     for span in spans {
         let name = &bytes[span.name.0..span.name.1];
@@ -170,15 +187,20 @@ pub(crate) fn build_fields(
         framing.observe(name, value);
         // The scanner accepted the name as a token and the value's bytes as field
         // bytes, so both invariants hold.
-        headers.append_validated(bytes, span.name, span.value);
+        headers.append_validated(head, span.name, span.value);
     }
     headers
 }
 
-fn build_request(scanner: &HeadScanner, bytes: &Bytes) -> Result<Parsed<RequestHead>, ParseError> {
-    let method = Method::from_token(bytes, scanner.method);
-    let uri =
-        Uri::parse_visible(slice(bytes, scanner.target)).map_err(|_| ParseError::InvalidTarget)?;
+/// The typed request head, as [`RequestParser::parse`] returns it (built in the slot
+/// it is returned in: moving a head of this size costs a call to `memcpy`).
+fn build_request(
+    scanner: &HeadScanner,
+    head: HeadBytes<'_>,
+) -> Result<Option<Parsed<RequestHead>>, ParseError> {
+    let method = Method::from_head(head, scanner.method);
+    let (start, end) = scanner.target;
+    let uri = Uri::parse_visible(head, start, end).map_err(|_| ParseError::InvalidTarget)?;
     let form_allowed = match uri.form() {
         TargetForm::Authority => method == Method::CONNECT,
         TargetForm::Asterisk => method == Method::OPTIONS,
@@ -188,7 +210,7 @@ fn build_request(scanner: &HeadScanner, bytes: &Bytes) -> Result<Parsed<RequestH
         return Err(ParseError::InvalidTarget);
     }
     let mut framing = FramingFields::default();
-    let headers = build_fields(bytes, &scanner.fields, &mut framing);
+    let headers = build_fields(head, &scanner.fields, &mut framing);
     let framing = framing.request(scanner.version)?;
     let head = RequestHead {
         method,
@@ -196,20 +218,20 @@ fn build_request(scanner: &HeadScanner, bytes: &Bytes) -> Result<Parsed<RequestH
         version: scanner.version,
         headers,
     };
-    Ok(Parsed { head, framing })
+    Ok(Some(Parsed { head, framing }))
 }
 
 fn build_response(
     scanner: &HeadScanner,
-    bytes: &Bytes,
+    head: HeadBytes<'_>,
     method: &Method,
 ) -> Result<Parsed<ResponseHead>, ParseError> {
     // The scanner read three digits, the first not 0.
     let status = StatusCode::from_u16(scanner.status).map_err(|_| ParseError::InvalidStatus)?;
-    let reason = slice(bytes, scanner.reason);
+    let reason = head.share(scanner.reason.0, scanner.reason.1);
     let reason = (!reason.is_empty()).then(|| ReasonPhrase::from_validated(reason));
     let mut framing = FramingFields::default();
-    let headers = build_fields(bytes, &scanner.fields, &mut framing);
+    let headers = build_fields(head, &scanner.fields, &mut framing);
     let framing = framing.response(scanner.version, status, method)?;
     let head = ResponseHead {
         version: scanner.version,
