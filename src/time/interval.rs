@@ -153,6 +153,14 @@ impl Interval {
     }
 }
 
+/// `now + after`, or the far future where that overflows an `Instant` (a period of
+/// `Duration::MAX` never panics, as in tokio).
+fn after_now(after: Duration) -> Instant {
+    Instant::now()
+        .checked_add(after)
+        .unwrap_or_else(Instant::far_future)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,12 +185,4 @@ mod tests {
             due + Duration::from_millis(30)
         );
     }
-}
-
-/// `now + after`, or the far future where that overflows an `Instant` (a period of
-/// `Duration::MAX` never panics, as in tokio).
-fn after_now(after: Duration) -> Instant {
-    Instant::now()
-        .checked_add(after)
-        .unwrap_or_else(Instant::far_future)
 }
