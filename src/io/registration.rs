@@ -143,6 +143,8 @@ impl<'a> Registration<'a> {
     }
 
     /// Waits for `interest` and runs `f` until it completes without `WouldBlock`.
+    /// Each attempt spends a unit of the task's cooperative budget, as tokio's
+    /// `async_io` does, so a socket that is always ready still makes its task yield.
     pub(crate) async fn async_io<R>(
         self,
         interest: Interest,
@@ -150,9 +152,13 @@ impl<'a> Registration<'a> {
     ) -> io::Result<R> {
         loop {
             let mut guard = self.ready(interest).await?;
+            let coop = std::future::poll_fn(crate::task::coop::poll_proceed).await;
             match f() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => guard.clear_ready(),
-                result => return result,
+                result => {
+                    coop.made_progress();
+                    return result;
+                }
             }
         }
     }

@@ -12,6 +12,10 @@ pub struct Handle {
     inner: HandleInner,
 }
 
+// As tokio's; see `Runtime`'s impls.
+impl std::panic::UnwindSafe for Handle {}
+impl std::panic::RefUnwindSafe for Handle {}
+
 #[derive(Clone)]
 enum HandleInner {
     Native(avx_native::runtime::Handle),

@@ -38,6 +38,11 @@ pub struct Runtime {
     handle: Handle,
 }
 
+// As tokio's: a runtime is used across `catch_unwind` (a panicking `block_on` leaves
+// it usable, its tasks cancelled or still queued, never half-updated).
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}
+
 enum Inner {
     Native(avx_native::runtime::Runtime),
     #[cfg(feature = "tokio")]

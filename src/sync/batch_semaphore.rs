@@ -369,6 +369,9 @@ fn add_permits(word: usize, n: usize) -> usize {
 enum Stage {
     Init,
     Queued(Key),
+    /// The permits are this future's, but the task's cooperative budget is spent:
+    /// it yields once before returning them (dropping it now gives them back).
+    Acquired,
     Done,
 }
 
@@ -387,7 +390,8 @@ impl Future for Acquire<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let coop = ready!(rt::poll_proceed(cx));
+        // The queue comes before the budget (as in tokio): a task whose budget is
+        // spent still takes its place in line, and keeps permits granted to it.
         let result = match &this.stage {
             Stage::Init => match this.semaphore.poll_first(this.permits, cx) {
                 Ok(Some(key)) => {
@@ -398,11 +402,17 @@ impl Future for Acquire<'_> {
                 Err(closed) => Err(closed),
             },
             Stage::Queued(key) => ready!(this.semaphore.poll_queued(key, cx)),
+            Stage::Acquired => Ok(()),
             Stage::Done => panic!("`Acquire` polled after completion"),
         };
         if let Stage::Queued(key) = std::mem::replace(&mut this.stage, Stage::Done) {
             this.semaphore.leave(key, this.permits, result.is_ok());
         }
+        if result.is_err() {
+            return Poll::Ready(result);
+        }
+        this.stage = Stage::Acquired;
+        let coop = ready!(rt::poll_proceed(cx));
         this.stage = Stage::Done;
         coop.made_progress();
         Poll::Ready(result)
@@ -411,8 +421,10 @@ impl Future for Acquire<'_> {
 
 impl Drop for Acquire<'_> {
     fn drop(&mut self) {
-        if let Stage::Queued(key) = std::mem::replace(&mut self.stage, Stage::Done) {
-            self.semaphore.leave(key, self.permits, false);
+        match std::mem::replace(&mut self.stage, Stage::Done) {
+            Stage::Queued(key) => self.semaphore.leave(key, self.permits, false),
+            Stage::Acquired => self.semaphore.release(self.permits),
+            Stage::Init | Stage::Done => {}
         }
     }
 }

@@ -518,8 +518,13 @@ impl<T> Receiver<T> {
             // Not counted for this receiver (it caught up from a lag): just read.
             0 => slot.value.clone(),
             1 => {
+                // The last reader clones too, as in tokio (a `Clone` with side
+                // effects, or one that panics, sees every read), then releases the
+                // stored value outside the slot lock.
                 slot.remaining = 0;
-                slot.value.take()
+                let stored = slot.value.take();
+                drop(slot);
+                stored.clone()
             }
             _ => {
                 slot.remaining -= 1;

@@ -133,6 +133,9 @@ impl<T> Sender<T> {
         let inner = self.inner.take().expect(SENT);
         let mut state = inner.state.lock();
         if state.closed {
+            // The sender is gone all the same: a receiver polled after its `close`
+            // finds itself the last handle and relies on `complete` being set.
+            state.complete = true;
             return Err(t);
         }
         state.value = Some(t);

@@ -68,15 +68,16 @@ impl MissedTickBehavior {
     /// The next deadline after a tick due at `timeout` was seen at `now`, late.
     fn next_timeout(self, timeout: Instant, now: Instant, period: Duration) -> Instant {
         match self {
-            MissedTickBehavior::Burst => timeout + period,
-            MissedTickBehavior::Delay => now + period,
+            MissedTickBehavior::Burst => timeout.checked_add(period),
+            MissedTickBehavior::Delay => now.checked_add(period),
             MissedTickBehavior::Skip => {
                 let behind = (now - timeout).as_nanos();
                 // `period` is non-zero and the remainder is below it.
                 let into_period = (behind % period.as_nanos()) as u64;
-                now + period - Duration::from_nanos(into_period)
+                now.checked_add(period - Duration::from_nanos(into_period))
             }
         }
+        .unwrap_or_else(Instant::far_future)
     }
 }
 
@@ -118,7 +119,7 @@ impl Interval {
 
     /// Restarts the schedule: the next tick is one period from now.
     pub fn reset(&mut self) {
-        self.delay.as_mut().reset(Instant::now() + self.period);
+        self.delay.as_mut().reset(after_now(self.period));
     }
 
     /// Restarts the schedule with a tick due now.
@@ -128,7 +129,7 @@ impl Interval {
 
     /// Restarts the schedule with the next tick `after` from now.
     pub fn reset_after(&mut self, after: Duration) {
-        self.delay.as_mut().reset(Instant::now() + after);
+        self.delay.as_mut().reset(after_now(after));
     }
 
     /// Restarts the schedule with the next tick at `deadline`.
@@ -150,6 +151,14 @@ impl Interval {
     pub fn period(&self) -> Duration {
         self.period
     }
+}
+
+/// `now + after`, or the far future where that overflows an `Instant` (a period of
+/// `Duration::MAX` never panics, as in tokio).
+fn after_now(after: Duration) -> Instant {
+    Instant::now()
+        .checked_add(after)
+        .unwrap_or_else(Instant::far_future)
 }
 
 #[cfg(test)]

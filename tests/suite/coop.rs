@@ -230,3 +230,72 @@ fn block_in_place_in_a_current_thread_task_fails_the_task() {
         "can call blocking only when running on the multi-threaded runtime"
     );
 }
+
+rt_test! {
+    async fn udp_send_and_recv_spend_the_budget() {
+        // Two budget units a datagram (the send and the receive): with a budget of
+        // 128, a loop whose socket is always ready yields once every 64 datagrams,
+        // as tokio's does; the counting task runs once per yield.
+        let tx = avx::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let rx = avx::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        tx.connect(rx.local_addr().unwrap()).await.unwrap();
+        rx.connect(tx.local_addr().unwrap()).await.unwrap();
+        let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = Arc::clone(&runs);
+        // Start each test with a fresh budget.
+        task::yield_now().await;
+        let spinner = avx::spawn(async move {
+            loop {
+                counter.fetch_add(1, Ordering::SeqCst);
+                task::yield_now().await;
+            }
+        });
+        let mut buf = [0; 4];
+        for _ in 0..1024 {
+            tx.send(b"ping").await.unwrap();
+            assert_eq!(rx.recv(&mut buf).await.unwrap(), 4);
+        }
+        if is_current_thread() {
+            assert_eq!(runs.load(Ordering::SeqCst), 1024 / 64);
+        }
+        spinner.abort();
+    }
+}
+
+#[test]
+fn a_spent_budget_lets_the_io_driver_run_before_the_task_resumes() {
+    // Spending the budget wakes the task only after the scheduler has polled its
+    // drivers (tokio defers the wake like `yield_now`'s), so a loop that spends its
+    // budget every poll still sees a connection arrive. On the current-thread
+    // runtime nothing else polls the driver.
+    runtime(Flavor::CurrentThread).block_on(async {
+        let listener = avx::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _client = std::net::TcpStream::connect(addr).unwrap();
+        let accepted = AtomicBool::new(false);
+        let spins = avx::join!(
+            async {
+                let mut spins = 0;
+                while !accepted.load(Ordering::SeqCst) {
+                    for _ in 0..coop_budget_units() {
+                        coop::consume_budget().await;
+                    }
+                    spins += 1;
+                    assert!(spins < 10, "the driver did not run between yields");
+                }
+                spins
+            },
+            async {
+                listener.accept().await.unwrap();
+                accepted.store(true, Ordering::SeqCst);
+            }
+        )
+        .0;
+        assert!(spins >= 1);
+    });
+}
+
+/// tokio's budget per poll.
+fn coop_budget_units() -> usize {
+    128
+}

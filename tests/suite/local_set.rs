@@ -278,3 +278,69 @@ fn debug_names_the_types() {
     let guard = local.enter();
     assert!(format!("{guard:?}").starts_with("LocalEnterGuard"));
 }
+
+#[test]
+fn a_local_set_and_runtime_in_a_thread_local_are_dropped_at_thread_exit() {
+    // Both are dropped by the thread-local's destructor, after avx's own
+    // thread-locals may be gone; tokio allows this, and so must avx (a panic in a
+    // thread-local destructor aborts the process).
+    struct RuntimeAndSet {
+        runtime: avx::runtime::Runtime,
+        set: LocalSet,
+    }
+    thread_local! {
+        static KEPT: RuntimeAndSet = RuntimeAndSet {
+            runtime: runtime(Flavor::CurrentThread),
+            set: LocalSet::new(),
+        };
+    }
+    let ran = thread::spawn(|| {
+        KEPT.with(|kept| {
+            kept.runtime.block_on(kept.set.run_until(async {
+                // A task left pending, to be cancelled by the set's drop.
+                task::spawn_local(std::future::pending::<()>());
+                task::spawn_local(async { 7 }).await.unwrap()
+            }))
+        })
+    })
+    .join()
+    .unwrap();
+    assert_eq!(ran, 7);
+}
+
+#[test]
+fn block_in_place_in_the_drop_of_a_local_task_panics_and_the_task_reports_it() {
+    // tokio forbids `block_in_place` inside a `LocalSet`, its tasks' destructors
+    // included, even on a multi-thread runtime. On avx's tokio backend it runs
+    // instead (migration-guide.md lists the gap).
+    if crate::BACKEND != avx::runtime::Backend::Native {
+        return;
+    }
+    struct BlockInPlaceOnDrop;
+    impl Drop for BlockInPlaceOnDrop {
+        fn drop(&mut self) {
+            task::block_in_place(|| {});
+        }
+    }
+    runtime(Flavor::MultiThread).block_on(async {
+        let set = LocalSet::new();
+        let join = set.spawn_local(async {
+            let _on_drop = BlockInPlaceOnDrop;
+            std::future::pending::<()>().await;
+        });
+        set.run_until(task::yield_now()).await;
+        drop(set);
+        let err = join.await.unwrap_err();
+        assert!(err.is_panic(), "{err:?}");
+        let message = err.into_panic();
+        let message = message
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| message.downcast_ref::<String>().map(String::as_str))
+            .unwrap();
+        assert!(
+            message.contains("can call blocking only when running on the multi-threaded runtime"),
+            "{message}"
+        );
+    });
+}

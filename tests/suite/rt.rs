@@ -271,3 +271,18 @@ fn runtime_new_builds_a_multi_thread_runtime() {
     let rt = avx::runtime::Runtime::new().unwrap();
     assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
 }
+
+#[test]
+fn a_runtime_survives_a_panicking_block_on_inside_catch_unwind() {
+    // `Runtime` and `Handle` are `UnwindSafe` and `RefUnwindSafe`, as tokio's are,
+    // so a closure borrowing one passes to `catch_unwind` as it is.
+    fn unwind_safe<T: std::panic::UnwindSafe + std::panic::RefUnwindSafe>(_: &T) {}
+    for flavor in [Flavor::CurrentThread, Flavor::MultiThread] {
+        let rt = runtime(flavor);
+        unwind_safe(&rt);
+        unwind_safe(rt.handle());
+        let panicked = std::panic::catch_unwind(|| rt.block_on(async { panic!("in block_on") }));
+        assert!(panicked.is_err());
+        assert_eq!(rt.block_on(async { 5 }), 5, "{flavor:?}");
+    }
+}

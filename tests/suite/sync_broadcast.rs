@@ -259,3 +259,24 @@ fn broadcast_across_a_native_and_a_tokio_runtime() {
     assert_eq!(tokio.block_on(on_tokio).unwrap(), 50);
     assert_eq!(native.block_on(on_native).unwrap(), 50);
 }
+
+#[test]
+fn the_last_receiver_clones_too_and_a_panicking_clone_skips_the_value() {
+    // tokio clones a value for every receiver, the last included, and a receiver
+    // whose clone panicked has moved past that value.
+    #[derive(Debug, PartialEq, Eq)]
+    struct PanicOnCloneOfZero(usize);
+    impl Clone for PanicOnCloneOfZero {
+        fn clone(&self) -> Self {
+            assert_ne!(self.0, 0, "cloning zero");
+            PanicOnCloneOfZero(self.0)
+        }
+    }
+    let (tx, mut rx) = broadcast::channel(16);
+    tx.send(PanicOnCloneOfZero(0)).unwrap();
+    tx.send(PanicOnCloneOfZero(1)).unwrap();
+    let cloned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rx.try_recv()));
+    assert!(cloned.is_err());
+    assert_eq!(rx.try_recv(), Ok(PanicOnCloneOfZero(1)));
+    assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+}

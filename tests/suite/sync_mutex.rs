@@ -329,3 +329,28 @@ assert_not_impl!(OwnedMappedMutexGuard<u8, Cell<u8>>: Sync);
 assert_not_impl!(OwnedMappedMutexGuard<Cell<u8>, u8>: Sync);
 assert_not_impl!(OwnedMappedMutexGuard<Rc<u8>, u8>: Send);
 assert_not_impl!(OwnedMappedMutexGuard<u8, Rc<u8>>: Send);
+
+rt_test! {
+    async fn a_task_with_its_budget_spent_keeps_its_place_in_line() {
+        // The queue comes before the budget: a waiter whose task spent its budget
+        // is still queued first, and the hand-off wakes it, not the one behind.
+        let mutex = Arc::new(Mutex::new(()));
+        let first = mutex.clone().lock_owned().await;
+        let spent = Arc::clone(&mutex);
+        let mut a = Polled::new(async move {
+            while futures_now_or_never(avx::task::coop::consume_budget()) {}
+            spent.lock_owned().await
+        });
+        a.pending();
+        let mut b = Polled::new(mutex.clone().lock_owned());
+        b.pending();
+        drop(first);
+        assert!(a.is_woken());
+        assert!(!b.is_woken());
+    }
+}
+
+/// Polls `future` once: whether it completed.
+fn futures_now_or_never<F: std::future::Future>(future: F) -> bool {
+    super::sync_util::poll_once(std::pin::pin!(future)).is_ready()
+}

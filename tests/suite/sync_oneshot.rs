@@ -192,3 +192,13 @@ fn oneshot_across_a_native_and_a_tokio_runtime() {
     assert_eq!(reply, 42);
     tokio.block_on(server).unwrap();
 }
+
+rt_test! {
+    async fn a_closed_receiver_polled_after_a_failed_send_reports_the_error() {
+        let (tx, rx) = oneshot::channel::<i32>();
+        let mut rx = Polled::new(rx);
+        rx.as_mut().get_mut().close();
+        assert_eq!(tx.send(1), Err(1));
+        let _: RecvError = rx.ready().unwrap_err();
+    }
+}

@@ -243,3 +243,31 @@ rt_test! {
         }
     }
 }
+
+/// Sends on its channel when dropped, reporting whether a panic was unwinding.
+struct ReportUnwindOnDrop(Option<avx::sync::oneshot::Sender<bool>>);
+
+impl std::future::Future for ReportUnwindOnDrop {
+    type Output = ();
+
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        panic!("poll panics");
+    }
+}
+
+impl Drop for ReportUnwindOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.take().unwrap().send(std::thread::panicking());
+    }
+}
+
+rt_test! {
+    async fn a_task_that_panics_is_dropped_while_the_panic_unwinds() {
+        // tokio drops the future of a panicking poll during the unwind, so its
+        // destructor sees `thread::panicking()`.
+        let (tx, rx) = avx::sync::oneshot::channel();
+        let join = avx::spawn(ReportUnwindOnDrop(Some(tx)));
+        assert!(join.await.unwrap_err().is_panic());
+        assert_eq!(rx.await, Ok(true));
+    }
+}

@@ -397,3 +397,54 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_default()
 }
+
+rt_test! {
+    async fn an_interval_reset_past_the_representable_does_not_panic() {
+        // tokio saturates to a far-future deadline.
+        let mut long = interval(Duration::MAX);
+        long.tick().await;
+        long.reset();
+        let mut short = interval(Duration::from_millis(1));
+        short.reset_after(Duration::MAX);
+        let next = pin!(short.tick());
+        assert!(crate::suite::sync_util::poll_once(next).is_pending());
+    }
+}
+
+#[test]
+fn a_sleep_first_polled_after_an_advance_past_its_deadline_is_ready_at_once() {
+    for flavor in FLAVORS {
+        let Some(rt) = paused(flavor) else { continue };
+        rt.block_on(async {
+            let deadline = Instant::now();
+            let mut late = pin!(timeout_at(deadline, std::future::pending::<()>()));
+            time::advance(Duration::from_millis(1)).await;
+            let polled = crate::suite::sync_util::poll_once(late.as_mut());
+            assert!(matches!(polled, Poll::Ready(Err(_))), "{flavor:?}");
+        });
+    }
+}
+
+#[test]
+fn auto_advance_waits_for_io_that_is_already_ready() {
+    // With a paused clock the runtime jumps to the next timer only when it is idle
+    // after polling I/O: a datagram already sent is received at the same instant.
+    for flavor in FLAVORS {
+        let Some(rt) = paused(flavor) else { continue };
+        rt.block_on(async {
+            let start = Instant::now();
+            let (a, b) = avx::net::UnixDatagram::pair().unwrap();
+            let mut buf = [0; 1];
+            avx::join!(
+                async {
+                    a.send(&[1]).await.unwrap();
+                    sleep(Duration::from_millis(100)).await;
+                },
+                async {
+                    b.recv(&mut buf).await.unwrap();
+                    assert_eq!(start.elapsed(), Duration::ZERO, "{flavor:?}");
+                },
+            );
+        });
+    }
+}

@@ -4,8 +4,8 @@
 //! message, a socket that always has bytes) would never return `Pending` and would
 //! starve every other task on its worker. So each poll of a task gets a budget of
 //! [`INITIAL`] units; every resource operation that could have waited spends one, and
-//! once the budget is spent such operations return `Pending` after waking the task,
-//! which sends it to the back of the run queue.
+//! once the budget is spent such operations return `Pending` and wake the task once
+//! the scheduler has next polled its I/O and timer drivers (as `yield_now` does).
 //!
 //! The budget lives in a thread-local. The scheduler sets it around each poll with
 //! [`budget`]; outside a runtime it is unconstrained, so a resource polled by hand
@@ -98,7 +98,9 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
         Err(_) => Poll::Ready(RestoreOnPending(Cell::new(Budget::UNCONSTRAINED))),
         Ok(Some(before)) => Poll::Ready(RestoreOnPending(Cell::new(before))),
         Ok(None) => {
-            cx.waker().wake_by_ref();
+            // Like a `yield_now`, the wake waits until the scheduler has polled its
+            // drivers: a task that spends its budget each poll still lets I/O in.
+            crate::runtime::context::defer(cx.waker());
             Poll::Pending
         }
     }

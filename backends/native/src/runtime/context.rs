@@ -189,6 +189,12 @@ pub(crate) fn expect_current<R>(f: impl FnOnce(&scheduler::Handle) -> R) -> R {
 
 /// Makes `handle` current until the guard drops.
 pub(crate) fn set_current(handle: &scheduler::Handle) -> SetCurrentGuard {
+    try_set_current(handle).expect(THREAD_LOCAL_DESTROYED_ERROR)
+}
+
+/// `set_current`, or `None` once this thread's context is destroyed (a runtime
+/// dropped by a thread-local's destructor at thread exit).
+pub(crate) fn try_set_current(handle: &scheduler::Handle) -> Option<SetCurrentGuard> {
     CONTEXT
         .try_with(|cx| {
             // The guard keeps the old handle, so nothing is dropped here but the spares
@@ -203,7 +209,7 @@ pub(crate) fn set_current(handle: &scheduler::Handle) -> SetCurrentGuard {
                 _not_send: PhantomData,
             }
         })
-        .expect(THREAD_LOCAL_DESTROYED_ERROR)
+        .ok()
 }
 
 /// Restores the previously current runtime. Must be dropped in the reverse order
@@ -332,17 +338,20 @@ pub(crate) fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// Disallows `block_in_place` on this thread until `f` returns.
+/// Disallows `block_in_place` on this thread until `f` returns. At thread exit,
+/// with the context already destroyed, `f` just runs (nothing drives the thread).
 pub(crate) fn disallow_block_in_place<R>(f: impl FnOnce() -> R) -> R {
-    let prev = CONTEXT.with(|cx| {
-        let prev = cx.driving.get();
-        if let Driving::Yes { .. } = prev {
-            cx.driving.set(Driving::Yes {
-                allow_block_in_place: false,
-            });
-        }
-        prev
-    });
+    let prev = CONTEXT
+        .try_with(|cx| {
+            let prev = cx.driving.get();
+            if let Driving::Yes { .. } = prev {
+                cx.driving.set(Driving::Yes {
+                    allow_block_in_place: false,
+                });
+            }
+            prev
+        })
+        .unwrap_or(Driving::No);
     let _reset = ResetDriving(prev);
     f()
 }
@@ -358,6 +367,15 @@ impl Drop for ResetDriving {
 /// Runs `f` with `cx` as the scheduler on this thread.
 pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
     CONTEXT.with(|c| c.scheduler.set(cx, f))
+}
+
+/// `set_scheduler`, or `f` alone once this thread's context is destroyed (thread
+/// exit): wakes then take the shared path, as from any other thread.
+pub(crate) fn set_scheduler_if_alive<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
+    let mut f = Some(f);
+    CONTEXT
+        .try_with(|c| c.scheduler.set(cx, f.take().expect("called once")))
+        .unwrap_or_else(|_| (f.take().expect("called once"))())
 }
 
 /// Runs `f` with the scheduler on this thread, if any.

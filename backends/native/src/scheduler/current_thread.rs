@@ -176,13 +176,15 @@ impl CurrentThread {
             // thread can hold the core now, and it returns it when done.
             panic!("the runtime was dropped while another thread was in `Handle::block_on`");
         };
-        let _current = context::set_current(handle);
+        // A runtime kept in a thread-local is dropped after this thread's context
+        // is gone: it shuts down without becoming current.
+        let _current = context::try_set_current(handle);
         let cx = super::Context::CurrentThread(Context {
             handle: ct_handle.clone(),
             core: RefCell::new(Some(core)),
             defer: Defer::new(),
         });
-        context::set_scheduler(&cx, || {
+        context::set_scheduler_if_alive(&cx, || {
             let cx = cx.current_thread();
             ct_handle.shared.owned.close_and_shutdown_all();
             // Dropping futures can wake tasks: keep draining until nothing is left.
@@ -298,8 +300,10 @@ impl Context {
             // block_on future that keeps waking itself would starve them.
             driver.park_timeout(&self.handle.driver, Duration::ZERO);
         } else {
-            // Nothing else runs on this runtime: a paused clock may jump ahead.
-            driver.park_idle(&self.handle.driver, &|| true);
+            // Nothing else runs on this runtime: a paused clock may jump ahead,
+            // unless the I/O and timers polled first gave a task work (tokio
+            // auto-advances only when the runtime is idle after that poll).
+            driver.park_idle(&self.handle.driver, &|| !self.has_work());
         }
         shared.parked.store(false, Ordering::Relaxed);
         self.put_driver(driver);

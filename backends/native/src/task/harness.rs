@@ -87,8 +87,12 @@ impl<F: Future, S: Schedule> Harness<F, S> {
 
         let polled = panic::catch_unwind(AssertUnwindSafe(|| {
             let _id = TaskIdGuard::enter(id);
+            // A panicking poll drops its future while the panic unwinds, as tokio
+            // does: the future's `Drop` sees `thread::panicking()`.
+            let drop_on_unwind = DropFutureOnUnwind { core: self.core() };
             // SAFETY: RUNNING is held, so this thread owns the stage.
-            self.core()
+            let poll = self
+                .core()
                 .stage
                 .with_mut(|stage| match unsafe { &mut *stage } {
                     Stage::Running(future) => {
@@ -98,7 +102,9 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                         future.poll(&mut cx)
                     }
                     _ => unreachable!("a running task has a future"),
-                })
+                });
+            std::mem::forget(drop_on_unwind);
+            poll
         }));
 
         match polled {
@@ -252,5 +258,19 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             }
         }
         self.raw().drop_reference();
+    }
+}
+
+/// Drops a task's future if the poll holding it unwinds; forgotten when the poll
+/// returns. Created only while the task's RUNNING bit is held by this thread.
+struct DropFutureOnUnwind<'a, F: Future, S> {
+    core: &'a Core<F, S>,
+}
+
+impl<F: Future, S> Drop for DropFutureOnUnwind<'_, F, S> {
+    fn drop(&mut self) {
+        // SAFETY: the guard lives only inside a poll, while RUNNING is held, and the
+        // poll's borrow of the stage ended as its frame unwound.
+        unsafe { self.core.set_stage(Stage::Consumed) };
     }
 }

@@ -85,6 +85,17 @@ impl LocalSet {
         }
     }
 
+    /// `enter`, unless this thread's `CURRENT` is already destroyed (thread exit).
+    fn try_enter(&self) -> Option<LocalEnterGuard> {
+        let prev = CURRENT
+            .try_with(|cx| cx.replace(Some(self.context.clone())))
+            .ok()?;
+        Some(LocalEnterGuard {
+            prev,
+            _not_send: PhantomData,
+        })
+    }
+
     /// Runs `future` to completion, running the set's tasks while it waits.
     pub fn run_until<F: Future>(&self, future: F) -> RunUntil<'_, F> {
         RunUntil { set: self, future }
@@ -158,10 +169,14 @@ impl Future for LocalSet {
 impl Drop for LocalSet {
     fn drop(&mut self) {
         // Cancel every task here, on the owning thread, with the set current so
-        // that destructors may still call `spawn_local` (which then cancels).
-        let _enter = self.enter();
+        // that destructors may still call `spawn_local` (which then cancels). A set
+        // kept in a thread-local may be dropped after `CURRENT` is gone: then it
+        // cancels without being current.
+        let _enter = self.try_enter();
         let shared = &self.context.shared;
-        shared.owned.close_and_shutdown_all();
+        // A task's destructor runs inside the set, as its polls do: it may not
+        // `block_in_place` (tokio panics there too, and the task reports the panic).
+        crate::runtime::context::disallow_block_in_place(|| shared.owned.close_and_shutdown_all());
         let remote = shared.remote.lock().unwrap().take();
         drop(remote);
         loop {
@@ -257,7 +272,8 @@ pub struct LocalEnterGuard {
 impl Drop for LocalEnterGuard {
     fn drop(&mut self) {
         let prev = self.prev.take();
-        let replaced = CURRENT.with(|cx| cx.replace(prev));
+        // At thread exit `CURRENT` may be gone already; nothing is left to restore.
+        let replaced = CURRENT.try_with(|cx| cx.replace(prev)).ok();
         drop(replaced);
     }
 }

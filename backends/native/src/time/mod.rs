@@ -106,14 +106,19 @@ pub fn try_resume() -> Option<()> {
     with_time(|time| time.clock().resume())
 }
 
-/// Moves the current native runtime's paused clock forward by `duration`; timers
-/// that become due fire when the driver next runs (`yield_now` gets there).
-/// `None` without a native runtime.
+/// Moves the current native runtime's paused clock forward by `duration` and fires
+/// the timers that became due (their tasks run when the caller yields). The wheel's
+/// elapsed time moves with the clock even when no timer is registered, so a sleep
+/// first polled after the advance with a deadline now passed is ready at once, as
+/// in tokio. `None` without a native runtime.
 ///
 /// # Panics
 ///
 /// If the clock is not paused ("time is not frozen").
 #[track_caller]
 pub fn try_advance(duration: Duration) -> Option<()> {
-    with_time(|time| time.clock().advance(duration))
+    with_time(|time| {
+        time.clock().advance(duration);
+        time.process();
+    })
 }
