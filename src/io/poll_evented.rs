@@ -8,7 +8,7 @@ use std::os::fd::{AsFd, AsRawFd};
 use std::task::{Context, Poll, ready};
 
 use super::registration::Registration;
-use super::{Interest, ReadBuf};
+use super::{Interest, ReadBuf, Ready};
 
 /// Owns `io` (non-blocking) and its registration. Dropping it deregisters before
 /// `io` closes the fd, so a reused fd number never meets a stale registration.
@@ -59,6 +59,17 @@ impl<E: AsRawFd> PollEvented<E> {
         });
         #[cfg(not(feature = "tokio"))]
         panic!("{}", crate::backend::CONTEXT_MISSING_ERROR);
+    }
+
+    /// Marks the fd `ready` before the reactor reports it, as tokio does for an
+    /// accepted stream (readable and writable) and a fresh socket pair (writable), so
+    /// that the first operation tries the fd rather than waiting for the reactor's
+    /// next turn. The tokio backend's `AsyncFd` offers no way to do this: there the
+    /// first operation waits for the driver's first event, as before.
+    pub(crate) fn assume_ready(&self, ready: Ready) {
+        if let Inner::Native { registration, .. } = &self.inner {
+            registration.assume_ready(ready);
+        }
     }
 
     pub(crate) fn registration(&self) -> Registration<'_> {

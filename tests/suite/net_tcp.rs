@@ -762,3 +762,30 @@ rt_test! {
         .await;
     }
 }
+
+rt_test! {
+    async fn an_accepted_stream_starts_ready_until_an_operation_finds_it_is_not() {
+        // tokio assumes an accepted stream readable and writable, so its first read
+        // tries the socket at once. The tokio backend's `AsyncFd` cannot make that
+        // assumption (migration-guide.md): there readiness comes with the first event.
+        if crate::BACKEND != avx::runtime::Backend::Native {
+            return;
+        }
+        within(async {
+            let (_client, server) = tcp_pair().await;
+            // Nothing is ever sent: only the assumption makes it readable.
+            let mut readable = std::pin::pin!(server.readable());
+            assert!(crate::suite::sync_util::poll_once(readable.as_mut()).is_ready());
+            let mut writable = std::pin::pin!(server.writable());
+            assert!(crate::suite::sync_util::poll_once(writable.as_mut()).is_ready());
+            let error = server.try_read(&mut [0; 8]).unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::WouldBlock);
+            let mut readable = std::pin::pin!(server.readable());
+            assert!(
+                crate::suite::sync_util::poll_once(readable.as_mut()).is_pending(),
+                "a read that found nothing cleared the assumption"
+            );
+        })
+        .await;
+    }
+}

@@ -479,3 +479,30 @@ rt_test! {
         .await;
     }
 }
+
+rt_test! {
+    async fn a_fresh_pair_starts_writable_not_readable() {
+        // As tokio assumes: empty buffers, so writable before the reactor says so.
+        // Not on the tokio backend, whose `AsyncFd` cannot assume (migration-guide.md).
+        if crate::BACKEND != avx::runtime::Backend::Native {
+            return;
+        }
+        within(async {
+            let (a, b) = UnixStream::pair().unwrap();
+            let mut writable = std::pin::pin!(a.writable());
+            assert!(crate::suite::sync_util::poll_once(writable.as_mut()).is_ready());
+            assert_eq!(a.try_write(b"hi").unwrap(), 2);
+            let (c, _d) = UnixStream::pair().unwrap();
+            let mut readable = std::pin::pin!(c.readable());
+            assert!(crate::suite::sync_util::poll_once(readable.as_mut()).is_pending());
+            // The peer's bytes arrive through the reactor as usual.
+            b.readable().await.unwrap();
+            assert_eq!(b.try_read(&mut [0; 8]).unwrap(), 2);
+
+            let (x, _y) = UnixDatagram::pair().unwrap();
+            let mut writable = std::pin::pin!(x.writable());
+            assert!(crate::suite::sync_util::poll_once(writable.as_mut()).is_ready());
+        })
+        .await;
+    }
+}

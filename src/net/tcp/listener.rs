@@ -77,7 +77,7 @@ impl TcpListener {
             .registration()
             .async_io(Interest::READABLE, || sys::accept(self.io.as_fd()))
             .await?;
-        Ok((TcpStream::new(net::TcpStream::from(socket))?, addr))
+        Ok((TcpStream::new_accepted(net::TcpStream::from(socket))?, addr))
     }
 
     /// Polls to accept a connection: `Pending`, with `cx`'s waker kept (replacing
@@ -87,7 +87,8 @@ impl TcpListener {
             let mut guard = ready!(self.io.registration().poll_read_ready(cx))?;
             match sys::accept(self.io.as_fd()) {
                 Ok((socket, addr)) => {
-                    return Poll::Ready(Ok((TcpStream::new(net::TcpStream::from(socket))?, addr)));
+                    let stream = TcpStream::new_accepted(net::TcpStream::from(socket))?;
+                    return Poll::Ready(Ok((stream, addr)));
                 }
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => guard.clear_ready(),
                 Err(err) => return Poll::Ready(Err(err)),

@@ -91,6 +91,16 @@ impl TcpStream {
         Ok(TcpStream { io })
     }
 
+    /// A stream `accept` returned: assumed readable and writable, as tokio's is, so
+    /// its first read (the request a client sent with its connect, often) tries the
+    /// socket instead of waiting for the reactor's first event.
+    #[track_caller]
+    pub(crate) fn new_accepted(stream: net::TcpStream) -> io::Result<TcpStream> {
+        let stream = TcpStream::new(stream)?;
+        stream.io.assume_ready(Ready::READABLE | Ready::WRITABLE);
+        Ok(stream)
+    }
+
     /// Wraps a std stream, which must be in non-blocking mode (debug builds panic
     /// otherwise, as tokio's do): a blocking socket would stall the runtime.
     ///

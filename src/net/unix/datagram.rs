@@ -62,7 +62,11 @@ impl UnixDatagram {
         let (a, b) = net::UnixDatagram::pair()?;
         a.set_nonblocking(true)?;
         b.set_nonblocking(true)?;
-        Ok((UnixDatagram::new(a)?, UnixDatagram::new(b)?))
+        let (a, b) = (UnixDatagram::new(a)?, UnixDatagram::new(b)?);
+        // Empty buffers: writable now (as tokio assumes), readable once the peer sends.
+        a.io.assume_ready(Ready::WRITABLE);
+        b.io.assume_ready(Ready::WRITABLE);
+        Ok((a, b))
     }
 
     /// A socket bound to no address: it can send to a bound socket, and receive

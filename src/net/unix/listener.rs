@@ -100,7 +100,7 @@ impl UnixListener {
             .registration()
             .async_io(Interest::READABLE, || self.accept_now())
             .await?;
-        Ok((UnixStream::new(stream)?, SocketAddr(addr)))
+        Ok((UnixStream::new_accepted(stream)?, SocketAddr(addr)))
     }
 
     /// Polls to accept a connection: `Pending`, with `cx`'s waker kept (replacing
@@ -111,7 +111,7 @@ impl UnixListener {
             Interest::READABLE,
             || { self.accept_now() }
         ))?;
-        Poll::Ready(Ok((UnixStream::new(stream)?, SocketAddr(addr))))
+        Poll::Ready(Ok((UnixStream::new_accepted(stream)?, SocketAddr(addr))))
     }
 
     fn accept_now(&self) -> io::Result<(net::UnixStream, std::os::unix::net::SocketAddr)> {

@@ -73,7 +73,11 @@ impl UnixStream {
         let (a, b) = net::UnixStream::pair()?;
         a.set_nonblocking(true)?;
         b.set_nonblocking(true)?;
-        Ok((UnixStream::new(a)?, UnixStream::new(b)?))
+        let (a, b) = (UnixStream::new(a)?, UnixStream::new(b)?);
+        // Empty buffers: writable now (as tokio assumes), readable once the peer writes.
+        a.io.assume_ready(Ready::WRITABLE);
+        b.io.assume_ready(Ready::WRITABLE);
+        Ok((a, b))
     }
 
     /// Registers a connected, non-blocking socket.
@@ -81,6 +85,15 @@ impl UnixStream {
     pub(crate) fn new(stream: net::UnixStream) -> io::Result<UnixStream> {
         let io = PollEvented::new(NoSigPipe::new(stream)?)?;
         Ok(UnixStream { io })
+    }
+
+    /// A stream `accept` returned: assumed readable and writable, as tokio's is (see
+    /// `TcpStream::new_accepted`).
+    #[track_caller]
+    pub(crate) fn new_accepted(stream: net::UnixStream) -> io::Result<UnixStream> {
+        let stream = UnixStream::new(stream)?;
+        stream.io.assume_ready(Ready::READABLE | Ready::WRITABLE);
+        Ok(stream)
     }
 
     /// Wraps a std stream, which must be in non-blocking mode (debug builds panic

@@ -79,6 +79,14 @@ impl Registration {
         }
     }
 
+    /// Marks the fd `ready` before the selector says so, so that the first operation
+    /// tries the fd instead of waiting for the reactor's next turn: tokio does this for
+    /// an accepted stream (readable and writable) and a fresh socket pair (writable).
+    /// An operation that then finds `WouldBlock` clears it as usual.
+    pub fn assume_ready(&self, ready: Ready) {
+        self.io.assume_ready(ready);
+    }
+
     /// Forgets the readiness in `event` after the operation it allowed hit
     /// `WouldBlock`. Closed states are kept, and if an OS event arrived after `event`
     /// was observed, nothing is cleared.

@@ -141,6 +141,21 @@ impl ScheduledIo {
         });
     }
 
+    /// Marks the resource `ready` without an OS event (a socket known to be writable,
+    /// say, before the selector has reported it). A false guess costs one operation
+    /// that finds `WouldBlock` and clears it. The tick stays, so a clear of an event
+    /// seen before still applies; nothing changes after shutdown.
+    pub(crate) fn assume_ready(&self, ready: Ready) {
+        let _ = self.state.fetch_update(AcqRel, Acquire, |word| {
+            let mut snapshot = Snapshot::unpack(word);
+            if snapshot.is_shutdown {
+                return None;
+            }
+            snapshot.ready |= ready;
+            Some(snapshot.pack())
+        });
+    }
+
     /// Forgets `event`'s readiness (except closed states), unless a newer event came in.
     pub(crate) fn clear_readiness(&self, event: ReadyEvent) {
         let clear = event.ready - Ready::READ_CLOSED - Ready::WRITE_CLOSED;
@@ -314,6 +329,23 @@ mod tests {
         let seen = io.ready_event(Interest::READABLE);
         io.clear_readiness(seen);
         assert_eq!(io.snapshot().ready, Ready::READ_CLOSED | Ready::WRITABLE);
+    }
+
+    #[test]
+    fn assumed_readiness_is_cleared_like_an_event_and_never_revives_a_shutdown() {
+        let io = ScheduledIo::new();
+        io.assume_ready(Ready::READABLE | Ready::WRITABLE);
+        let seen = io.ready_event(Interest::READABLE);
+        assert_eq!(seen.ready, Ready::READABLE);
+        assert_eq!(seen.tick, 0, "an assumption is no event");
+        io.clear_readiness(seen);
+        assert_eq!(io.snapshot().ready, Ready::WRITABLE);
+
+        let mut wakers = Vec::new();
+        io.shutdown(&mut wakers);
+        let before = io.snapshot().ready;
+        io.assume_ready(Ready::READABLE);
+        assert_eq!(io.snapshot().ready, before);
     }
 
     #[test]
