@@ -410,12 +410,11 @@ where
         }
     }
 
-    /// The `Date` of a response. Responses gathered in `wbuf` were all made since its
-    /// last flush, microseconds apart, so only the first of them reads the clock.
+    /// The `Date` of a response. The clock is read for each: responses gathered in
+    /// one write may still lie minutes apart (a streamed body between them, or a slow
+    /// handler with nothing to flush), so no batch may share a reading.
     fn date(&mut self) -> crate::HttpDate {
-        if self.wbuf.is_empty() {
-            self.dates.update(SystemTime::now());
-        }
+        self.dates.update(SystemTime::now());
         *self.dates.date()
     }
 
