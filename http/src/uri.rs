@@ -13,7 +13,7 @@
 //! origin and absolute forms `path_start..query_start` is the path and what follows
 //! `?` the query. Offsets are `u32`: a target longer than 4 GiB is refused.
 //!
-//! A target of up to [`INLINE_TARGET`] bytes is held inline (most are), so a parsed
+//! A target of up to `INLINE_TARGET` (46) bytes is held inline (most are), so a parsed
 //! one does not share, and count a reference to, the head's buffer.
 
 use std::borrow::Cow;
