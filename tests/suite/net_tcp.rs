@@ -789,3 +789,42 @@ rt_test! {
         .await;
     }
 }
+
+/// The file that a panic in `f` names as its location (tokio's tests check that a
+/// misuse panics at the application's line, not inside the runtime).
+fn panic_file(f: impl FnOnce() + std::panic::UnwindSafe) -> Option<String> {
+    use std::cell::RefCell;
+    thread_local! {
+        static FILE: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        if let Some(location) = info.location() {
+            FILE.with(|file| *file.borrow_mut() = Some(location.file().to_owned()));
+        }
+    }));
+    let result = std::panic::catch_unwind(f);
+    std::panic::set_hook(previous);
+    assert!(result.is_err(), "it did not panic");
+    FILE.with(|file| file.borrow_mut().take())
+}
+
+#[test]
+fn io_on_a_runtime_without_io_panics_at_the_callers_line() {
+    // On the tokio backend the panic comes from inside tokio's own registration.
+    if crate::BACKEND != avx::runtime::Backend::Native {
+        return;
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let rt = avx::runtime::Builder::new_current_thread()
+        .backend(crate::BACKEND)
+        .build()
+        .unwrap();
+    let file = panic_file(move || {
+        rt.block_on(async {
+            let _ = TcpListener::from_std(listener);
+        });
+    });
+    assert_eq!(file.as_deref(), Some(file!()));
+}

@@ -322,11 +322,19 @@ pub fn try_register(
     fd: std::os::fd::RawFd,
     interest: Interest,
 ) -> Option<std::io::Result<Registration>> {
-    crate::runtime::context::with_current(|handle| match handle.driver().io() {
-        Some(reactor) => reactor.register(fd, interest),
-        None => panic!("{IO_DISABLED}"),
+    let registered = crate::runtime::context::with_current(|handle| {
+        handle
+            .driver()
+            .io()
+            .map(|reactor| reactor.register(fd, interest))
     })
-    .ok()
+    .ok()?;
+    // Outside the closure, which `#[track_caller]` does not reach: the panic names
+    // the line of the application that asked for I/O, as tokio's does.
+    match registered {
+        Some(registered) => Some(registered),
+        None => panic!("{IO_DISABLED}"),
+    }
 }
 
 #[cfg(test)]

@@ -111,6 +111,7 @@ impl CurrentThread {
     /// Runs `future` to completion, driving the scheduler meanwhile. If another
     /// thread is driving it, polls `future` here until that thread lets go of the
     /// core, then takes over.
+    #[track_caller]
     pub(crate) fn block_on<F: Future>(
         &self,
         handle: &super::Handle,

@@ -36,6 +36,7 @@ mod spawn;
 pub use spawn::{YieldNow, spawn, try_spawn, try_spawn_blocking, yield_now};
 
 /// Runs `f`, which may block, without stalling the runtime; see the facade's docs.
+#[track_caller]
 pub fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
     crate::scheduler::multi_thread::block_in_place(f)
 }

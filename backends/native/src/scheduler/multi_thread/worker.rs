@@ -337,6 +337,7 @@ impl Context {
 }
 
 /// Runs `f`, which may block, on this thread; see `task::block_in_place`.
+#[track_caller]
 pub(crate) fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
     if let context::Driving::Yes {
         allow_block_in_place: false,
