@@ -114,3 +114,22 @@ mod task_local;
 mod time;
 // signal.rs runs in binaries of its own (tests/signal_native.rs, tests/signal_tokio.rs):
 // the handlers it installs (SIGINT, SIGTERM among them) stay for the life of the process.
+
+/// The file that a panic in `f` names as its location (tokio's tests check that a
+/// misuse panics at the application's line, not inside the runtime).
+pub(crate) fn panic_file(f: impl FnOnce() + std::panic::UnwindSafe) -> Option<String> {
+    use std::cell::RefCell;
+    thread_local! {
+        static FILE: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        if let Some(location) = info.location() {
+            FILE.with(|file| *file.borrow_mut() = Some(location.file().to_owned()));
+        }
+    }));
+    let result = std::panic::catch_unwind(f);
+    std::panic::set_hook(previous);
+    assert!(result.is_err(), "it did not panic");
+    FILE.with(|file| file.borrow_mut().take())
+}

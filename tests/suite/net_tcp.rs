@@ -790,25 +790,6 @@ rt_test! {
     }
 }
 
-/// The file that a panic in `f` names as its location (tokio's tests check that a
-/// misuse panics at the application's line, not inside the runtime).
-fn panic_file(f: impl FnOnce() + std::panic::UnwindSafe) -> Option<String> {
-    use std::cell::RefCell;
-    thread_local! {
-        static FILE: RefCell<Option<String>> = const { RefCell::new(None) };
-    }
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|info| {
-        if let Some(location) = info.location() {
-            FILE.with(|file| *file.borrow_mut() = Some(location.file().to_owned()));
-        }
-    }));
-    let result = std::panic::catch_unwind(f);
-    std::panic::set_hook(previous);
-    assert!(result.is_err(), "it did not panic");
-    FILE.with(|file| file.borrow_mut().take())
-}
-
 #[test]
 fn io_on_a_runtime_without_io_panics_at_the_callers_line() {
     // On the tokio backend the panic comes from inside tokio's own registration.
@@ -821,7 +802,7 @@ fn io_on_a_runtime_without_io_panics_at_the_callers_line() {
         .backend(crate::BACKEND)
         .build()
         .unwrap();
-    let file = panic_file(move || {
+    let file = crate::suite::panic_file(move || {
         rt.block_on(async {
             let _ = TcpListener::from_std(listener);
         });

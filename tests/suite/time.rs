@@ -450,3 +450,22 @@ fn auto_advance_waits_for_io_that_is_already_ready() {
         });
     }
 }
+
+#[test]
+fn pause_and_resume_misused_panic_at_the_callers_line() {
+    // On the tokio backend the panic comes from inside tokio.
+    if crate::BACKEND != avx::runtime::Backend::Native {
+        return;
+    }
+    let rt = runtime(Flavor::CurrentThread);
+    let file = crate::suite::panic_file(|| {
+        rt.block_on(async {
+            time::pause();
+            time::pause();
+        });
+    });
+    assert_eq!(file.as_deref(), Some(file!()));
+    let rt = runtime(Flavor::CurrentThread);
+    let file = crate::suite::panic_file(|| rt.block_on(async { time::resume() }));
+    assert_eq!(file.as_deref(), Some(file!()));
+}
