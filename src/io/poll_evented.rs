@@ -67,8 +67,10 @@ impl<E: AsRawFd> PollEvented<E> {
     /// next turn. The tokio backend's `AsyncFd` offers no way to do this: there the
     /// first operation waits for the driver's first event, as before.
     pub(crate) fn assume_ready(&self, ready: Ready) {
-        if let Inner::Native { registration, .. } = &self.inner {
-            registration.assume_ready(ready);
+        match &self.inner {
+            Inner::Native { registration, .. } => registration.assume_ready(ready),
+            #[cfg(feature = "tokio")]
+            Inner::Tokio(_) => {}
         }
     }
 
