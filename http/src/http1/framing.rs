@@ -116,23 +116,7 @@ impl FramingFields {
         if self.hosts > 1 || self.host_invalid || (self.hosts == 0 && version == Version::Http11) {
             return Err(ParseError::InvalidHost);
         }
-        if self.transfer_encoding {
-            self.check_transfer_encoding(version)?;
-            if !self.last_is_chunked {
-                return Err(ParseError::NotChunked);
-            }
-            if self.chunked_count > 1 {
-                return Err(ParseError::DuplicateChunked);
-            }
-            if self.other_coding {
-                return Err(ParseError::UnsupportedTransferCoding);
-            }
-            return Ok(Framing::Chunked);
-        }
-        if let Some(error) = self.content_length_error {
-            return Err(error);
-        }
-        Ok(self.content_length.map_or(Framing::Empty, Framing::Length))
+        self.framing(version, Err(ParseError::NotChunked), Framing::Empty)
     }
 
     /// The framing of a response with these fields to a request with `method`.
@@ -145,10 +129,22 @@ impl FramingFields {
         if response_has_no_body(status, method) {
             return Ok(Framing::Empty);
         }
+        self.framing(version, Ok(Framing::UntilClose), Framing::UntilClose)
+    }
+
+    /// The framing these fields give a message of `version`, the same rules both
+    /// ways but for two cases: `Transfer-Encoding` not ending in `chunked` gives
+    /// `not_chunked`, and no length at all gives `no_length`.
+    fn framing(
+        &self,
+        version: Version,
+        not_chunked: Result<Framing, ParseError>,
+        no_length: Framing,
+    ) -> Result<Framing, ParseError> {
         if self.transfer_encoding {
             self.check_transfer_encoding(version)?;
             if !self.last_is_chunked {
-                return Ok(Framing::UntilClose);
+                return not_chunked;
             }
             if self.chunked_count > 1 {
                 return Err(ParseError::DuplicateChunked);
@@ -161,9 +157,7 @@ impl FramingFields {
         if let Some(error) = self.content_length_error {
             return Err(error);
         }
-        Ok(self
-            .content_length
-            .map_or(Framing::UntilClose, Framing::Length))
+        Ok(self.content_length.map_or(no_length, Framing::Length))
     }
 
     /// The checks on `Transfer-Encoding` both directions share.
