@@ -21,7 +21,6 @@ use bytes::{Buf, Bytes, BytesMut};
 
 use super::decode::BodyEvent;
 use super::error::{BodyError, ParseError};
-use super::framing::FramingFields;
 use super::head::{HeadScanner, ScanLimits, StartLine};
 use super::parse::build_fields;
 use crate::Limits;
@@ -242,13 +241,8 @@ impl ChunkedDecoder {
             return Ok(Step::Event(BodyEvent::End));
         }
         let bytes = Bytes::copy_from_slice(&rest[..len]);
-        // Trailer fields frame nothing: what `observe` notes is dropped.
-        let mut ignored = FramingFields::default();
-        let trailers = build_fields(
-            HeadBytes::shared(&bytes),
-            &self.trailer_scanner.fields,
-            &mut ignored,
-        );
+        // Trailer fields frame nothing: what the scanner noted of them is ignored.
+        let trailers = build_fields(HeadBytes::shared(&bytes), &self.trailer_scanner.fields);
         // The next call, in state Done, reports the end.
         Ok(Step::Event(BodyEvent::Trailers(trailers)))
     }

@@ -40,7 +40,7 @@ pub enum Framing {
 }
 
 /// What the framing fields of one head said, gathered field by field.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct FramingFields {
     /// The agreed `Content-Length`, once one was seen.
     content_length: Option<u64>,

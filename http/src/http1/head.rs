@@ -29,6 +29,7 @@
 //! beyond `max_headers` at its line end.
 
 use super::error::ParseError;
+use super::framing::FramingFields;
 use super::scan::{target_end, value_end};
 use crate::Version;
 use crate::header::{INLINE_CAPACITY, is_token};
@@ -108,6 +109,9 @@ pub(crate) struct HeadScanner {
     /// Whether a recorded field's name or value is too long to be held inline, so the
     /// typed head must share the buffer.
     pub(crate) long_field: bool,
+    /// What the fields that frame a body said, noted as each field is recorded (while
+    /// its bytes are at hand) rather than in a second pass over the spans.
+    pub(crate) framing: FramingFields,
 }
 
 /// The length of the run of token bytes at the front of `bytes`.
@@ -145,6 +149,7 @@ impl HeadScanner {
             reason: (0, 0),
             fields: Vec::new(),
             long_field: false,
+            framing: FramingFields::default(),
         }
     }
 
@@ -166,22 +171,25 @@ impl HeadScanner {
         self.status = 0;
         self.fields.clear();
         self.long_field = false;
+        self.framing = FramingFields::default();
     }
 
-    /// Whether a scan has begun: some byte of a head has been examined.
+    /// Whether a scan has begun and not finished: some byte of a head has been
+    /// examined, and the head is not complete.
     pub(crate) fn in_progress(&self) -> bool {
-        self.pos > 0
+        self.pos > 0 && self.phase != Phase::Done
     }
 
     /// Scans on from where the last call stopped. `Ok(Some(len))` when the head is
     /// complete: it is `buf[..len]`, and the spans describe it. `Ok(None)` when more
-    /// bytes are needed. After an error the scanner must be reset before reuse.
+    /// bytes are needed. After an error the scanner must be reset before reuse; after
+    /// a complete head, the next call starts on a new one.
     pub(crate) fn scan(
         &mut self,
         buf: &[u8],
         limits: &ScanLimits,
     ) -> Result<Option<usize>, ParseError> {
-        if self.pos > buf.len() {
+        if self.pos > buf.len() || self.phase == Phase::Done {
             self.reset();
         }
         let window = &buf[..buf.len().min(limits.max_size)];
@@ -235,14 +243,16 @@ impl HeadScanner {
         if self.fields.len() >= limits.max_headers {
             return None;
         }
-        self.record_field(name, (value_start, end));
+        self.record_field(buf, name, (value_start, end));
         Some(at + 2)
     }
 
     #[inline(always)]
-    fn record_field(&mut self, name: (usize, usize), value: (usize, usize)) {
+    fn record_field(&mut self, buf: &[u8], name: (usize, usize), value: (usize, usize)) {
         self.long_field |=
             (name.1 - name.0 > INLINE_CAPACITY) | (value.1 - value.0 > INLINE_CAPACITY);
+        self.framing
+            .observe(&buf[name.0..name.1], &buf[value.0..value.1]);
         self.fields.push(FieldSpan { name, value });
     }
 
@@ -501,7 +511,7 @@ impl HeadScanner {
                     if self.fields.len() >= limits.max_headers {
                         return Err(ParseError::TooManyHeaders);
                     }
-                    self.record_field(self.name, (self.mark, self.value_end));
+                    self.record_field(buf, self.name, (self.mark, self.value_end));
                     *pos += 1;
                     self.phase = Phase::LineStart;
                 }

@@ -22,6 +22,7 @@ mod encode;
 mod error;
 mod framing;
 mod head;
+mod head_ref;
 mod parse;
 mod scan;
 
@@ -33,6 +34,7 @@ pub use decode::{BodyDecoder, BodyEvent};
 pub use encode::{EncodedResponse, ResponseContext, encode_request_head, encode_response_head};
 pub use error::{BodyError, EncodeError, ParseError};
 pub use framing::Framing;
+pub use head_ref::{Fields, RequestHeadRef};
 pub use parse::{Parsed, RequestParser, ResponseParser};
 
 use crate::header::{self, HeaderMap, list_contains};

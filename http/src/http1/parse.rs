@@ -19,8 +19,9 @@
 use bytes::{Buf, BytesMut};
 
 use super::error::ParseError;
-use super::framing::{Framing, FramingFields};
+use super::framing::Framing;
 use super::head::{FieldSpan, HeadScanner, ScanLimits, StartLine};
+use super::head_ref::RequestHeadRef;
 use crate::header::{HeadBytes, HeaderMap};
 use crate::message::ReasonPhrase;
 use crate::uri::{INLINE_TARGET, TargetForm};
@@ -90,6 +91,53 @@ impl RequestParser {
         };
         self.scanner.reset();
         result
+    }
+
+    /// Parses the request head at the front of `buf` in place: as [`parse`](Self::parse),
+    /// but the head's parts are borrowed from `buf` rather than built into a typed
+    /// [`RequestHead`], so nothing is allocated or copied (see [`RequestHeadRef`] for
+    /// the one check it leaves to the caller). `buf` is not changed: before parsing
+    /// the next head, drop the view and remove its [`len`](RequestHeadRef::len) bytes
+    /// from the front of `buf` (between incomplete calls, only append to it).
+    ///
+    /// ```
+    /// use avx_http::http1::{Framing, RequestParser};
+    /// use avx_http::Limits;
+    ///
+    /// let mut parser = RequestParser::new(&Limits::default());
+    /// let buf = b"GET /search?q=avx HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\nGET /next";
+    /// let parsed = parser.parse_borrowed(buf).unwrap().unwrap();
+    /// let head = parsed.head;
+    /// assert_eq!((head.method(), head.target()), (&b"GET"[..], &b"/search?q=avx"[..]));
+    /// assert_eq!(head.fields().nth(1), Some((&b"Accept"[..], &b"*/*"[..])));
+    /// assert_eq!(parsed.framing, Framing::Empty);
+    /// assert_eq!(&buf[head.len()..], b"GET /next");
+    /// ```
+    pub fn parse_borrowed<'a>(
+        &'a mut self,
+        buf: &'a [u8],
+    ) -> Result<Option<Parsed<RequestHeadRef<'a>>>, ParseError> {
+        let len = match self.scanner.scan(buf, &self.limits) {
+            Ok(Some(len)) => len,
+            Ok(None) => return Ok(None),
+            Err(error) => {
+                self.scanner.reset();
+                return Err(error);
+            }
+        };
+        let head = &buf[..len];
+        match self.scanner.framing.request(self.scanner.version) {
+            // The scanner starts over on its next call, which cannot come while the
+            // view borrows it.
+            Ok(framing) => Ok(Some(Parsed {
+                head: RequestHeadRef::new(head, &self.scanner),
+                framing,
+            })),
+            Err(error) => {
+                self.scanner.reset();
+                Err(error)
+            }
+        }
     }
 
     /// Whether part of a head has been read: a byte of it was examined by a call that
@@ -173,18 +221,10 @@ fn shares_head(scanner: &HeadScanner, head: &[u8]) -> bool {
         || Method::registered(&head[method.0..method.1]).is_none()
 }
 
-/// The header map of the spans, observing each field for framing.
-pub(crate) fn build_fields(
-    head: HeadBytes<'_>,
-    spans: &[FieldSpan],
-    framing: &mut FramingFields,
-) -> HeaderMap {
-    let bytes = head.bytes();
+/// The header map of the spans.
+pub(crate) fn build_fields(head: HeadBytes<'_>, spans: &[FieldSpan]) -> HeaderMap {
     let mut headers = HeaderMap::with_capacity(spans.len());
     for span in spans {
-        let name = &bytes[span.name.0..span.name.1];
-        let value = &bytes[span.value.0..span.value.1];
-        framing.observe(name, value);
         // The scanner accepted the name as a token and the value's bytes as field
         // bytes, so both invariants hold.
         headers.append_validated(head, span.name, span.value);
@@ -209,9 +249,8 @@ fn build_request(
     if !form_allowed {
         return Err(ParseError::InvalidTarget);
     }
-    let mut framing = FramingFields::default();
-    let headers = build_fields(head, &scanner.fields, &mut framing);
-    let framing = framing.request(scanner.version)?;
+    let framing = scanner.framing.request(scanner.version)?;
+    let headers = build_fields(head, &scanner.fields);
     let head = RequestHead {
         method,
         uri,
@@ -230,9 +269,8 @@ fn build_response(
     let status = StatusCode::from_u16(scanner.status).map_err(|_| ParseError::InvalidStatus)?;
     let reason = head.share(scanner.reason.0, scanner.reason.1);
     let reason = (!reason.is_empty()).then(|| ReasonPhrase::from_validated(reason));
-    let mut framing = FramingFields::default();
-    let headers = build_fields(head, &scanner.fields, &mut framing);
-    let framing = framing.response(scanner.version, status, method)?;
+    let framing = scanner.framing.response(scanner.version, status, method)?;
+    let headers = build_fields(head, &scanner.fields);
     let head = ResponseHead {
         version: scanner.version,
         status,

@@ -476,3 +476,86 @@ fn a_head_split_anywhere_parses_the_same() {
         }
     }
 }
+
+/// The borrowed parse of `input`, as the owned parse's result type would show it: the
+/// head's parts, or the error.
+fn parse_borrowed_parts(input: &[u8]) -> Result<(Vec<u8>, Vec<u8>, Version, Framing), ParseError> {
+    let mut parser = RequestParser::new(&Limits::default());
+    let parsed = parser.parse_borrowed(input)?.expect("complete");
+    let head = parsed.head;
+    assert_eq!(head.len(), input.len());
+    Ok((head.method().to_vec(), head.target().to_vec(), head.version(), parsed.framing))
+}
+
+#[test]
+fn the_borrowed_parse_refuses_what_the_owned_one_does_but_a_target_form() {
+    for &(input, expected, _) in REJECTED {
+        let shown = String::from_utf8_lossy(input);
+        match parse_borrowed_parts(input) {
+            Err(error) => assert_eq!(error, expected, "{shown:?}"),
+            // The view checks a target's bytes, not its form.
+            Ok(_) => assert_eq!(expected, ParseError::InvalidTarget, "{shown:?}"),
+        }
+    }
+    let authority_form_get = b"GET a.example:443 HTTP/1.1\r\nHost: a\r\n\r\n";
+    assert_eq!(error(authority_form_get), ParseError::InvalidTarget);
+    let (_, target, _, _) = parse_borrowed_parts(authority_form_get).unwrap();
+    assert_eq!(target, b"a.example:443");
+}
+
+#[test]
+fn the_borrowed_parse_finds_the_owned_ones_parts() {
+    let inputs: &[&[u8]] = &[
+        b"\r\nGET /a?b HTTP/1.1\r\nHost:a\r\nX-One: \t 1 \t\r\nx-one: 2\r\nEmpty:\r\n\r\n",
+        b"POST /u HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n",
+        b"PUT /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nX: caf\xc3\xa9\r\n\r\n",
+        b"PURGE http://a/x HTTP/1.0\r\n\r\n",
+    ];
+    for &input in inputs {
+        let owned = parse(input).unwrap().unwrap();
+        let mut parser = RequestParser::new(&Limits::default());
+        let borrowed = parser.parse_borrowed(input).unwrap().unwrap();
+        let head = borrowed.head;
+        assert_eq!(head.method(), owned.head.method.as_str().as_bytes());
+        assert_eq!(head.target(), owned.head.uri.as_str().as_bytes());
+        assert_eq!(head.version(), owned.head.version);
+        assert_eq!(borrowed.framing, owned.framing);
+        let fields: Vec<(&[u8], &[u8])> = head.fields().collect();
+        let owned_fields: Vec<(&[u8], &[u8])> = owned
+            .head
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes()))
+            .collect();
+        assert_eq!(fields, owned_fields);
+        assert_eq!(head.fields().len(), owned.head.headers.len());
+    }
+}
+
+#[test]
+fn the_borrowed_parse_reads_pipelined_and_trickled_heads() {
+    let wire = b"GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n";
+    let mut parser = RequestParser::new(&Limits::default());
+    let mut buf = Vec::new();
+    let mut targets = Vec::new();
+    // One byte at a time: each call sees what is in the buffer so far, and the head's
+    // bytes are removed once the view is done with.
+    for &b in wire {
+        buf.push(b);
+        let done = match parser.parse_borrowed(&buf).unwrap() {
+            Some(parsed) => {
+                targets.push(parsed.head.target().to_vec());
+                Some(parsed.head.len())
+            }
+            None => None,
+        };
+        if let Some(len) = done {
+            assert!(!parser.is_in_progress());
+            buf.drain(..len);
+        } else {
+            assert!(parser.is_in_progress());
+        }
+    }
+    assert_eq!(targets, [b"/1".to_vec(), b"/2".to_vec()]);
+    assert!(buf.is_empty());
+}
