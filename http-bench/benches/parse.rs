@@ -2,10 +2,10 @@
 //! `httparse::Request::parse` on the same heads, in bytes per second.
 //!
 //! Group = head (`src/heads/mod.rs`), function id = parser. Each iteration copies the head
-//! into a reused buffer (a server reads it into one) and parses it. avx-http's result
-//! is an owned, typed head (method, URI, `HeaderMap`) with its body framing;
-//! httparse's is an array of borrowed slices. avx-http-bench reports the same ratio
-//! without criterion.
+//! into a reused buffer (a server reads it into one) and parses it. `avx-http-borrowed`
+//! (`parse_borrowed`) and httparse return slices of the buffer: the like-for-like pair.
+//! `avx-http` (`parse`) also builds an owned, typed head (method, URI, `HeaderMap`).
+//! avx-http-bench reports the same ratios without criterion.
 //!
 //! `cargo bench -p avx-http-bench --bench parse -- --warm-up-time 1 --measurement-time 3`
 
@@ -22,6 +22,18 @@ fn parse(c: &mut Criterion) {
     for (name, head) in heads::HEADS {
         let mut group = c.benchmark_group(format!("parse/{name}"));
         group.throughput(Throughput::Bytes(head.len() as u64));
+
+        let mut parser = RequestParser::new(&Limits::default());
+        let mut buf = Vec::with_capacity(4096);
+        group.bench_function("avx-http-borrowed", |b| {
+            b.iter(|| {
+                buf.clear();
+                buf.extend_from_slice(black_box(head));
+                let parsed = parser.parse_borrowed(&buf);
+                assert!(matches!(parsed, Ok(Some(_))), "avx-http: {parsed:?}");
+                parsed.map(|p| p.map(|p| p.head.len()))
+            })
+        });
 
         let mut parser = RequestParser::new(&Limits::default());
         let mut buf = BytesMut::with_capacity(4096);
