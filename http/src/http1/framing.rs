@@ -58,6 +58,15 @@ pub(crate) struct FramingFields {
 }
 
 impl FramingFields {
+    /// Whether a field whose name is `len` bytes long may be one [`observe`] takes
+    /// note of: a test cheap enough to make before the call, which most fields fail.
+    ///
+    /// [`observe`]: FramingFields::observe
+    #[inline(always)]
+    pub(crate) fn may_frame(len: usize) -> bool {
+        matches!(len, 4 | 14 | 17)
+    }
+
     /// Takes note of one header field, if it is one that frames the message.
     #[inline]
     pub(crate) fn observe(&mut self, name: &[u8], value: &[u8]) {

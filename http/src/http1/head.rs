@@ -251,8 +251,10 @@ impl HeadScanner {
     fn record_field(&mut self, buf: &[u8], name: (usize, usize), value: (usize, usize)) {
         self.long_field |=
             (name.1 - name.0 > INLINE_CAPACITY) | (value.1 - value.0 > INLINE_CAPACITY);
-        self.framing
-            .observe(&buf[name.0..name.1], &buf[value.0..value.1]);
+        if FramingFields::may_frame(name.1 - name.0) {
+            self.framing
+                .observe(&buf[name.0..name.1], &buf[value.0..value.1]);
+        }
         self.fields.push(FieldSpan { name, value });
     }
 
