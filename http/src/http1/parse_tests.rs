@@ -484,7 +484,12 @@ fn parse_borrowed_parts(input: &[u8]) -> Result<(Vec<u8>, Vec<u8>, Version, Fram
     let parsed = parser.parse_borrowed(input)?.expect("complete");
     let head = parsed.head;
     assert_eq!(head.len(), input.len());
-    Ok((head.method().to_vec(), head.target().to_vec(), head.version(), parsed.framing))
+    Ok((
+        head.method().to_vec(),
+        head.target().to_vec(),
+        head.version(),
+        parsed.framing,
+    ))
 }
 
 #[test]
