@@ -339,7 +339,10 @@ impl Report {
             Json::object([
                 ("head", Json::from(p.head)),
                 ("bytes", p.bytes.into()),
-                ("avx_borrowed_bytes_per_sec", p.avx_borrowed_bytes_per_sec.into()),
+                (
+                    "avx_borrowed_bytes_per_sec",
+                    p.avx_borrowed_bytes_per_sec.into(),
+                ),
                 ("avx_owned_bytes_per_sec", p.avx_owned_bytes_per_sec.into()),
                 ("httparse_bytes_per_sec", p.httparse_bytes_per_sec.into()),
                 ("borrowed_ratio", p.borrowed_ratio().into()),
