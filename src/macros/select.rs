@@ -213,7 +213,9 @@ macro_rules! select {
             Disabled,
         }
 
-        let branches: u32 = [$($i),+].len() as u32;
+        // A constant, not a local: the select's future then neither stores nor
+        // captures it.
+        const BRANCHES: u32 = [$($i),+].len() as u32;
         // Bit `i` set: branch `i` is not polled again.
         let mut disabled: u64 = 0;
         $( $( if !$c { disabled |= 1 << $i; } )? )+
@@ -228,31 +230,40 @@ macro_rules! select {
             )+ );
             $crate::macros::__private::poll_fn(|cx| {
                 $crate::macros::__private::ready!($crate::macros::__private::poll_budget_available(cx));
-                let start = $crate::macros::__private::select_start($biased, branches);
+                let start = $crate::macros::__private::select_start($biased, BRANCHES);
                 let mut any_pending = false;
-                for offset in 0..branches {
-                    let branch = (start + offset) % branches;
+                for offset in 0..BRANCHES {
+                    let branch = (start + offset) % BRANCHES;
                     let mask: u64 = 1 << branch;
                     if disabled & mask != 0 {
                         continue;
                     }
                     match branch {
                         $(
-                            $i => match $crate::macros::__private::Future::poll(futures.$i.as_mut(), cx) {
-                                $crate::macros::__private::Poll::Pending => any_pending = true,
-                                $crate::macros::__private::Poll::Ready(out) => {
-                                    disabled |= mask;
-                                    let matched = match &out {
-                                        #[allow(unused_variables)]
-                                        $crate::macros::__private::select_clean_pattern!($p) => true,
-                                        #[allow(unreachable_patterns)]
-                                        _ => false,
-                                    };
-                                    if matched {
-                                        return $crate::macros::__private::Poll::Ready(__AvxSelectOutput::$v(out));
+                            #[allow(unreachable_code)]
+                            $i => {
+                                // The `continue` arm unifies the output's type with a
+                                // diverging one, so a future whose output is never
+                                // named (`poll_fn(|_| panic!())`) still infers, as in
+                                // tokio's expansion.
+                                let out = match $crate::macros::__private::Future::poll(futures.$i.as_mut(), cx) {
+                                    $crate::macros::__private::Poll::Ready(out) => out,
+                                    $crate::macros::__private::Poll::Pending => {
+                                        any_pending = true;
+                                        continue;
                                     }
+                                };
+                                disabled |= mask;
+                                let matched = match &out {
+                                    #[allow(unused_variables)]
+                                    $crate::macros::__private::select_clean_pattern!($p) => true,
+                                    #[allow(unreachable_patterns)]
+                                    _ => false,
+                                };
+                                if matched {
+                                    return $crate::macros::__private::Poll::Ready(__AvxSelectOutput::$v(out));
                                 }
-                            },
+                            }
                         )+
                         _ => ::core::unreachable!("select!: branch index out of range"),
                     }

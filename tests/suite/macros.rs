@@ -226,6 +226,17 @@ both_flavors! {
         assert_eq!((out, probe.polls()), (1, 0));
     }
 
+    async fn select_infers_a_branch_whose_output_is_never_named() {
+        // The closure's `Poll<T>` names no `T`: as in tokio, the branch's output type
+        // falls back as a diverging one does, rather than failing to infer.
+        let never = std::future::poll_fn(|_| panic!("a disabled branch is polled"));
+        let out = avx::select! {
+            _ = never, if false => unreachable!(),
+            v = ready(7) => v,
+        };
+        assert_eq!(out, 7);
+    }
+
     async fn select_runs_else_when_every_branch_is_disabled() {
         let out = avx::select! {
             _ = pending::<()>(), if false => 0,
