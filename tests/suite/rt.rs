@@ -181,6 +181,22 @@ fn shutdown_timeout_and_background_return() {
 }
 
 #[test]
+fn a_runtime_shuts_down_without_waiting_inside_another_runtime() {
+    // Waiting would block the outer runtime's thread; not waiting is allowed there,
+    // and the drop that ends the shutdown must not judge the context again.
+    for outer in FLAVORS {
+        for inner in FLAVORS {
+            runtime(outer).block_on(async {
+                let rt = runtime(inner);
+                rt.spawn(std::future::pending::<()>());
+                rt.shutdown_timeout(std::time::Duration::ZERO);
+                runtime(inner).shutdown_background();
+            });
+        }
+    }
+}
+
+#[test]
 fn builder_settings_take_effect() {
     let started = Arc::new(AtomicUsize::new(0));
     let stopped = Arc::new(AtomicUsize::new(0));

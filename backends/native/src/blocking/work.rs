@@ -36,8 +36,11 @@ impl Run for Work {
         match self {
             // Not started before the shutdown: its JoinHandle reports cancelled.
             Work::Task(task) => task.shutdown(),
-            // A worker that never started still has to hand its core back.
-            Work::Thread(f) => f(),
+            // A worker that never started still has to hand its core back. It does so
+            // on the thread shutting the pool down, which may be driving another
+            // runtime (`shutdown_background` inside `block_on`): the worker's body
+            // must not take that for a nested `block_on`.
+            Work::Thread(f) => context::exit_runtime(f),
         }
     }
 }

@@ -14,6 +14,7 @@ pub use handle::{EnterGuard, Handle};
 use std::fmt;
 use std::future::Future;
 use std::io;
+use std::mem;
 use std::time::Duration;
 
 use crate::blocking::{BlockingPool, PoolConfig};
@@ -24,6 +25,9 @@ pub struct Runtime {
     scheduler: Scheduler,
     handle: Handle,
     blocking_pool: BlockingPool,
+    /// Set by `shutdown_timeout`, so that the drop which ends it does not shut down
+    /// (and judge its context) a second time.
+    shut_down: bool,
 }
 
 enum Scheduler {
@@ -86,6 +90,7 @@ impl Runtime {
             scheduler,
             handle: Handle { inner: handle },
             blocking_pool,
+            shut_down: false,
         })
     }
 
@@ -126,6 +131,9 @@ impl Runtime {
     /// Cancels every task, then waits up to `blocking_timeout` (`None`: forever)
     /// for the blocking pool's threads, the multi-thread workers among them.
     fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
+        if mem::replace(&mut self.shut_down, true) {
+            return;
+        }
         match (&self.scheduler, &self.handle.inner) {
             (Scheduler::CurrentThread(ct), scheduler::Handle::CurrentThread(h)) => {
                 ct.shutdown(&self.handle.inner, h)
