@@ -233,6 +233,8 @@ macro_rules! select {
                 let start = $crate::macros::__private::select_start($biased, BRANCHES);
                 let mut any_pending = false;
                 for offset in 0..BRANCHES {
+                    // One branch makes this `% 1`, which clippy flags in the caller's crate.
+                    #[allow(clippy::modulo_one)]
                     let branch = (start + offset) % BRANCHES;
                     let mask: u64 = 1 << branch;
                     if disabled & mask != 0 {
