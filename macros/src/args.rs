@@ -3,7 +3,7 @@
 //! tokio's arguments and error messages, with avx's differences:
 //! - `backend = "native" | "tokio"` is avx's own;
 //! - `start_paused` is accepted with either flavor (tokio: `current_thread` only);
-//! - tokio's `local` flavor, `unhandled_panic` and `name` are not offered and say so.
+//! - tokio's `local` flavor and `unhandled_panic` are not offered and say so.
 //!
 //! Arguments are read in order and the first error wins, as in tokio. Names are
 //! case-insensitive (tokio lowercases them).
@@ -48,6 +48,8 @@ pub(crate) struct Config<S> {
     pub(crate) worker_threads: Option<(usize, Span<S>)>,
     pub(crate) start_paused: Option<(bool, Span<S>)>,
     pub(crate) backend: Option<(Backend, Span<S>)>,
+    /// The string literal of `name = "..."`, passed on to `Builder::name` as written.
+    pub(crate) name: Option<Tt<S>>,
     /// The path tokens of `crate = "..."`, spanned at the string literal.
     pub(crate) crate_path: Option<Vec<Tt<S>>>,
 }
@@ -61,13 +63,14 @@ impl<S: Copy> Config<S> {
             worker_threads: None,
             start_paused: None,
             backend: None,
+            name: None,
             crate_path,
         }
     }
 }
 
 const EXPECTED: &str =
-    "expected one of: `flavor`, `worker_threads`, `start_paused`, `crate`, `backend`.";
+    "expected one of: `flavor`, `worker_threads`, `start_paused`, `crate`, `name`, `backend`.";
 
 /// Parses and validates the attribute's arguments.
 ///
@@ -103,6 +106,7 @@ struct RawArgs<S> {
     worker_threads: Option<(usize, Span<S>)>,
     start_paused: Option<(bool, Span<S>)>,
     backend: Option<(Backend, Span<S>)>,
+    name: Option<Tt<S>>,
     crate_path: Option<Vec<Tt<S>>>,
 }
 
@@ -113,6 +117,7 @@ impl<S> Default for RawArgs<S> {
             worker_threads: None,
             start_paused: None,
             backend: None,
+            name: None,
             crate_path: None,
         }
     }
@@ -181,6 +186,15 @@ impl<S: Copy> RawArgs<S> {
                 };
                 self.backend = Some((backend, span));
             }
+            "name" => {
+                if self.name.is_some() {
+                    return Err(duplicate());
+                }
+                if parse_string(value, "name")?.trim().is_empty() {
+                    return Err(Error::new(span, "`name` may not be empty."));
+                }
+                self.name = Some(value.clone());
+            }
             "crate" => {
                 if self.crate_path.is_some() {
                     return Err(duplicate());
@@ -191,7 +205,7 @@ impl<S: Copy> RawArgs<S> {
                 let msg = "Attribute `core_threads` is renamed to `worker_threads`";
                 return Err(Error::spanning(entry, msg));
             }
-            "unhandled_panic" | "name" => {
+            "unhandled_panic" => {
                 let msg = format!("avx does not support tokio's `{name}` attribute; {EXPECTED}");
                 return Err(Error::spanning(entry, msg));
             }
@@ -235,6 +249,7 @@ impl<S: Copy> RawArgs<S> {
             worker_threads: self.worker_threads,
             start_paused: self.start_paused,
             backend: self.backend,
+            name: self.name,
             crate_path: self.crate_path,
         })
     }
@@ -565,8 +580,8 @@ mod tests {
 
     #[test]
     fn rejects_unknown_arguments() {
-        let expected =
-            "expected one of: `flavor`, `worker_threads`, `start_paused`, `crate`, `backend`.";
+        let expected = "expected one of: `flavor`, `worker_threads`, `start_paused`, `crate`, \
+                        `name`, `backend`.";
         assert_error(
             parse_main("threads = 4"),
             &format!("Unknown attribute threads is specified; {expected}"),
@@ -580,10 +595,22 @@ mod tests {
             "foo",
         );
         assert_error(
-            parse_main(r#"name = "rt""#),
-            &format!("avx does not support tokio's `name` attribute; {expected}"),
-            "name",
-            r#""rt""#,
+            parse_main(r#"unhandled_panic = "shutdown_runtime""#),
+            &format!("avx does not support tokio's `unhandled_panic` attribute; {expected}"),
+            "unhandled_panic",
+            r#""shutdown_runtime""#,
+        );
+        assert_error(
+            parse_main(r#"name = " ""#),
+            "`name` may not be empty.",
+            r#"" ""#,
+            r#"" ""#,
+        );
+        assert_error(
+            parse_main("name = 3"),
+            "Failed to parse value of `name` as string.",
+            "3",
+            "3",
         );
         assert_error(
             parse_main("core_threads = 2"),

@@ -189,6 +189,9 @@ fn builder<S: Copy>(config: &Config<S>, span: Span<S>) -> Vec<Tt<S>> {
         );
         chain.extend(template(".start_paused($0)", span, vec![vec![paused]]));
     }
+    if let Some(name) = &config.name {
+        chain.extend(template(".name($0)", span, vec![vec![name.clone()]]));
+    }
     if let Some((backend, literal)) = config.backend {
         let variant = match backend {
             Backend::Native => "Native",
@@ -285,13 +288,13 @@ mod tests {
     fn builder_calls_follow_the_arguments() {
         let out = render(&expand_src(
             Kind::Test,
-            r#"flavor = "multi_thread", worker_threads = 0x2, start_paused = true, backend = "tokio", crate = "my_avx""#,
+            r#"flavor = "multi_thread", worker_threads = 0x2, start_paused = true, name = "db", backend = "tokio", crate = "my_avx""#,
             "async fn t() {}",
         ));
         assert_contains(
             &out,
             r#"return my_avx::runtime::Builder::new_multi_thread().worker_threads(2).start_paused(true)
-               .backend(my_avx::runtime::Backend::Tokio).enable_all().build()
+               .name("db").backend(my_avx::runtime::Backend::Tokio).enable_all().build()
                .expect("Failed building the Runtime").block_on(body);"#,
         );
         let out = render(&expand_src(

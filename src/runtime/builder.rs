@@ -34,6 +34,7 @@ pub struct Builder {
     pub(crate) start_paused: bool,
     pub(crate) event_interval: u32,
     pub(crate) global_queue_interval: Option<u32>,
+    pub(crate) name: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +74,7 @@ impl Builder {
             start_paused: false,
             event_interval: 61,
             global_queue_interval: None,
+            name: None,
         }
     }
 
@@ -203,6 +205,28 @@ impl Builder {
         self
     }
 
+    /// Names the runtime: [`Handle::name`](super::Handle::name) reports it (the
+    /// names of its threads are [`thread_name`](Self::thread_name)'s).
+    ///
+    /// ```
+    /// let runtime = avx::runtime::Builder::new_current_thread()
+    ///     .name("ingest")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(runtime.handle().name(), Some("ingest"));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `val` is empty or only whitespace.
+    #[track_caller]
+    pub fn name(&mut self, val: impl Into<String>) -> &mut Self {
+        let val = val.into();
+        assert!(!val.trim().is_empty(), "runtime name shouldn't be empty");
+        self.name = Some(val);
+        self
+    }
+
     /// Builds the runtime.
     ///
     /// # Errors
@@ -240,6 +264,7 @@ impl fmt::Debug for Builder {
             .field("start_paused", &self.start_paused)
             .field("event_interval", &self.event_interval)
             .field("global_queue_interval", &self.global_queue_interval)
+            .field("name", &self.name)
             .finish_non_exhaustive()
     }
 }

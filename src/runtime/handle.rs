@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 
-use super::Backend;
+use super::{Backend, Id};
 use crate::task::JoinHandle;
 
 /// A handle to a runtime: spawns onto it and enters it, from any thread.
@@ -201,6 +201,32 @@ impl Handle {
                 ::tokio::runtime::RuntimeFlavor::CurrentThread => RuntimeFlavor::CurrentThread,
                 _ => RuntimeFlavor::MultiThread,
             },
+        }
+    }
+
+    /// The runtime's id: another runtime of this process never has it.
+    ///
+    /// ```
+    /// #[avx::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     println!("runtime {}", avx::runtime::Handle::current().id());
+    /// }
+    /// ```
+    pub fn id(&self) -> Id {
+        match &self.inner {
+            HandleInner::Native(h) => Id::native(h.id()),
+            #[cfg(feature = "tokio")]
+            HandleInner::Tokio(h) => Id::tokio(h.id()),
+        }
+    }
+
+    /// The name the runtime was built with ([`Builder::name`](super::Builder::name)),
+    /// if any.
+    pub fn name(&self) -> Option<&str> {
+        match &self.inner {
+            HandleInner::Native(h) => h.name(),
+            #[cfg(feature = "tokio")]
+            HandleInner::Tokio(h) => h.name(),
         }
     }
 

@@ -14,6 +14,7 @@ mod builder;
 #[cfg(feature = "criterion")]
 mod criterion;
 mod handle;
+mod id;
 mod native;
 #[cfg(feature = "tokio")]
 mod tokio;
@@ -21,9 +22,11 @@ mod tokio;
 pub use crate::backend::{BACKEND_ENV, Backend};
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
+pub use id::Id;
 
 use std::fmt;
 use std::future::Future;
+use std::io;
 use std::time::Duration;
 
 use crate::task::JoinHandle;
@@ -149,4 +152,53 @@ impl fmt::Debug for Runtime {
             .field("flavor", &self.handle.runtime_flavor())
             .finish_non_exhaustive()
     }
+}
+
+/// The message of the errors that I/O on a runtime being shut down returns: tokio's,
+/// so that code matching on it works on either backend.
+pub(crate) const SHUTTING_DOWN: &str = "A Tokio 1.x context was found, but it is being shutdown.";
+
+/// Whether `err` is the error I/O returns because its runtime is shutting down (a
+/// socket whose runtime was dropped, say), rather than one from the OS.
+///
+/// ```
+/// use avx::runtime::Runtime;
+///
+/// let first = Runtime::new().unwrap();
+/// let second = Runtime::new().unwrap();
+/// let listener = first.block_on(avx::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+/// drop(first);
+/// second.block_on(async {
+///     let err = listener.accept().await.unwrap_err();
+///     assert!(avx::runtime::is_rt_shutdown_err(&err));
+/// });
+/// ```
+pub fn is_rt_shutdown_err(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::Other
+        && err
+            .get_ref()
+            .is_some_and(|inner| inner.source().is_none() && inner.to_string() == SHUTTING_DOWN)
+}
+
+/// The index of the runtime worker thread this is, if it is one: on the
+/// multi-thread runtime, the worker's index (the thread inside `block_on` is not a
+/// worker); on the current-thread runtime, 0 on the thread running it. `None`
+/// elsewhere, on blocking threads too. A task may move between workers at an
+/// `.await`, so the index can change across one.
+///
+/// ```
+/// #[avx::main(flavor = "multi_thread", worker_threads = 2)]
+/// async fn main() {
+///     let index = avx::spawn(async { avx::runtime::worker_index() }).await.unwrap();
+///     assert!(matches!(index, Some(0 | 1)));
+///     assert_eq!(avx::runtime::worker_index(), None, "main runs in block_on");
+/// }
+/// ```
+pub fn worker_index() -> Option<usize> {
+    // A thread is a worker of one backend at most; the other says `None`.
+    #[cfg(feature = "tokio")]
+    if let Some(index) = ::tokio::runtime::worker_index() {
+        return Some(index);
+    }
+    avx_native::runtime::worker_index()
 }

@@ -31,6 +31,7 @@ pub(super) fn build(builder: &Builder) -> io::Result<Runtime> {
     config.start_paused = builder.start_paused;
     config.event_interval = builder.event_interval;
     config.global_queue_interval = builder.global_queue_interval;
+    config.name = builder.name.clone();
 
     let runtime = avx_native::runtime::Runtime::new(config)?;
     let handle = Handle::from_native(runtime.handle().clone());

@@ -27,6 +27,7 @@ pub(super) fn build(builder: &Builder) -> io::Result<Runtime> {
         start_paused: builder.start_paused,
         event_interval: builder.event_interval,
         global_queue_interval: builder.global_queue_interval,
+        name: builder.name.clone(),
     };
     let runtime = avx_tokio::runtime::build(&config)?;
     let handle = Handle::from_tokio(runtime.handle().clone());

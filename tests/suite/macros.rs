@@ -110,6 +110,12 @@ async fn test_keeps_other_attributes() {
     panic!("kept");
 }
 
+#[avx::test(name = "named-by-the-attribute")]
+async fn test_takes_a_runtime_name() {
+    let handle = avx::runtime::Handle::current();
+    assert_eq!(handle.name(), Some("named-by-the-attribute"));
+}
+
 #[avx::test]
 async fn test_may_return_a_result() -> Result<(), std::num::ParseIntError> {
     let n: u8 = "5".parse()?;

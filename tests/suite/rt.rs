@@ -302,3 +302,106 @@ fn a_runtime_survives_a_panicking_block_on_inside_catch_unwind() {
         assert_eq!(rt.block_on(async { 5 }), 5, "{flavor:?}");
     }
 }
+
+#[test]
+fn a_named_runtime_reports_its_name_on_every_handle() {
+    for flavor in FLAVORS {
+        let rt = builder(flavor).name("ingest").build().unwrap();
+        assert_eq!(rt.handle().name(), Some("ingest"));
+        let current = rt.block_on(async { Handle::current().name().map(str::to_owned) });
+        assert_eq!(current.as_deref(), Some("ingest"));
+        assert_eq!(runtime(flavor).handle().name(), None);
+    }
+}
+
+#[test]
+#[should_panic(expected = "runtime name shouldn't be empty")]
+fn an_empty_runtime_name_is_refused() {
+    builder(Flavor::CurrentThread).name(" ");
+}
+
+#[test]
+fn each_runtime_has_its_own_id_and_every_handle_reports_it() {
+    let runtimes: Vec<_> = FLAVORS
+        .iter()
+        .chain(&FLAVORS)
+        .map(|&f| runtime(f))
+        .collect();
+    let ids: Vec<_> = runtimes.iter().map(|rt| rt.handle().id()).collect();
+    for (i, a) in ids.iter().enumerate() {
+        for b in &ids[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+    for (rt, id) in runtimes.iter().zip(&ids) {
+        assert_eq!(rt.block_on(async { Handle::current().id() }), *id);
+        assert_eq!(rt.handle().clone().id(), *id);
+        let shown = id.to_string();
+        assert!(shown.parse::<u64>().is_ok_and(|n| n > 0), "{shown}");
+        assert_eq!(format!("{id:?}"), format!("Id({shown})"));
+    }
+}
+
+#[test]
+fn worker_index_is_some_only_on_a_thread_running_tasks() {
+    assert_eq!(avx::runtime::worker_index(), None, "outside any runtime");
+    let rt = runtime(Flavor::CurrentThread);
+    let (in_block_on, in_task, in_blocking) = rt.block_on(async {
+        let in_task = avx::spawn(async { avx::runtime::worker_index() });
+        let in_blocking = avx::task::spawn_blocking(avx::runtime::worker_index);
+        (
+            avx::runtime::worker_index(),
+            in_task.await.unwrap(),
+            in_blocking.await.unwrap(),
+        )
+    });
+    assert_eq!(
+        (in_block_on, in_task, in_blocking),
+        (Some(0), Some(0), None)
+    );
+
+    let rt = builder(Flavor::MultiThread)
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let (in_block_on, in_tasks, in_blocking) = rt.block_on(async {
+        let tasks: Vec<_> = (0..8)
+            .map(|_| avx::spawn(async { avx::runtime::worker_index() }))
+            .collect();
+        let mut in_tasks = Vec::new();
+        for task in tasks {
+            in_tasks.push(task.await.unwrap());
+        }
+        let in_blocking = avx::task::spawn_blocking(avx::runtime::worker_index);
+        (
+            avx::runtime::worker_index(),
+            in_tasks,
+            in_blocking.await.unwrap(),
+        )
+    });
+    assert_eq!(in_block_on, None, "block_on's thread is not a worker");
+    assert!(
+        in_tasks.iter().all(|index| matches!(index, Some(0 | 1))),
+        "{in_tasks:?}"
+    );
+    assert_eq!(in_blocking, None);
+}
+
+#[test]
+fn io_on_a_dropped_runtime_fails_with_the_shutdown_error() {
+    let first = runtime(Flavor::CurrentThread);
+    let listener = first
+        .block_on(avx::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    drop(first);
+    let err = runtime(Flavor::CurrentThread)
+        .block_on(listener.accept())
+        .unwrap_err();
+    assert!(avx::runtime::is_rt_shutdown_err(&err), "{err:?}");
+
+    let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+    assert!(!avx::runtime::is_rt_shutdown_err(&refused));
+    assert!(!avx::runtime::is_rt_shutdown_err(&std::io::Error::other(
+        "shut"
+    )));
+}

@@ -49,6 +49,8 @@ pub struct Config {
     pub event_interval: u32,
     /// `global_queue_interval`.
     pub global_queue_interval: Option<u32>,
+    /// `name`.
+    pub name: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -112,6 +114,9 @@ pub fn build(config: &Config) -> io::Result<tokio::runtime::Runtime> {
     }
     if let Some(keep_alive) = config.thread_keep_alive {
         builder.thread_keep_alive(keep_alive);
+    }
+    if let Some(name) = &config.name {
+        builder.name(name.clone());
     }
     if let Some(interval) = config.global_queue_interval {
         builder.global_queue_interval(interval);

@@ -34,9 +34,6 @@ use crate::task::{JoinHandle, spawn_blocking};
 /// The most bytes one blocking read or write moves: 2 MiB, as tokio.
 pub(super) const MAX_BUF: usize = 2 * 1024 * 1024;
 
-/// tokio's message for an operation the runtime could not run.
-const GONE: &str = "A Tokio 1.x context was found, but it is being shutdown.";
-
 type Outcome<T> = (io::Result<usize>, Buf, T);
 
 pub(super) struct Blocking<T> {
@@ -143,11 +140,11 @@ impl<T: Send + 'static> Blocking<T> {
     /// when idle.
     fn take_idle(&mut self) -> io::Result<(Buf, T)> {
         let State::Idle(buf) = &mut self.state else {
-            return Err(io::Error::other(GONE));
+            return Err(io::Error::other(crate::runtime::SHUTTING_DOWN));
         };
         match (buf.take(), self.inner.take()) {
             (Some(buf), Some(inner)) => Ok((buf, inner)),
-            _ => Err(io::Error::other(GONE)),
+            _ => Err(io::Error::other(crate::runtime::SHUTTING_DOWN)),
         }
     }
 

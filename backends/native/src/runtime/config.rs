@@ -50,6 +50,8 @@ pub struct Config {
     /// Scheduler ticks between checks of the shared queue before the local one;
     /// `None`: the flavor's default.
     pub global_queue_interval: Option<u32>,
+    /// The runtime's name, which its handle reports.
+    pub name: Option<String>,
 }
 
 impl Config {
@@ -61,6 +63,7 @@ impl Config {
             max_blocking_threads: 512,
             thread_name: Arc::new(|| "avx-runtime-worker".to_owned()),
             thread_stack_size: None,
+            name: None,
             on_thread_start: None,
             on_thread_stop: None,
             thread_keep_alive: Duration::from_secs(10),

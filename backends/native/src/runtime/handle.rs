@@ -85,6 +85,16 @@ impl Handle {
         }
     }
 
+    /// The runtime's id: no other runtime of this process has it.
+    pub fn id(&self) -> std::num::NonZeroU64 {
+        self.inner.info().id
+    }
+
+    /// The name the runtime was built with, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.info().name.as_deref()
+    }
+
     /// Whether two handles refer to the same runtime.
     pub fn ptr_eq(&self, other: &Handle) -> bool {
         self.inner.ptr_eq(&other.inner)

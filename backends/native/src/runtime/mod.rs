@@ -5,11 +5,18 @@ mod config;
 pub(crate) mod context;
 pub(crate) mod driver;
 mod handle;
+pub(crate) mod info;
 pub(crate) mod park;
 
 pub use config::{Callback, Config, Flavor, ThreadNameFn};
 pub use context::{SuspendGuard, TryCurrentError, has_current, is_driving, suspend};
 pub use handle::{EnterGuard, Handle};
+
+/// The index of the runtime worker this thread is, if it is one; see
+/// `Context::worker_index` in the scheduler for what counts as one.
+pub fn worker_index() -> Option<usize> {
+    context::with_scheduler(|cx| cx.and_then(|cx| cx.worker_index()))
+}
 
 use std::fmt;
 use std::future::Future;
@@ -52,12 +59,14 @@ impl Runtime {
             enable_time: config.enable_time,
             start_paused: config.start_paused,
         })?;
+        let info = info::Info::new(config.name.clone());
         let (scheduler, handle) = match config.flavor {
             Flavor::CurrentThread => {
                 let (scheduler, handle) = CurrentThread::new(
                     driver,
                     driver_handle,
                     blocking,
+                    info,
                     config.event_interval,
                     config.global_queue_interval(),
                 );
@@ -74,6 +83,7 @@ impl Runtime {
                     driver,
                     driver_handle,
                     blocking,
+                    info,
                     scheduler::multi_thread::Settings {
                         num_workers,
                         event_interval: config.event_interval,

@@ -29,6 +29,7 @@ use super::inject::Inject;
 use crate::blocking::BlockingSpawner;
 use crate::runtime::context;
 use crate::runtime::driver::{self, Driver};
+use crate::runtime::info::Info;
 use crate::runtime::park::ParkThread;
 use crate::task::list::OwnedTasks;
 use crate::task::{Id, JoinHandle, Notified, Schedule, Task};
@@ -48,6 +49,7 @@ pub(crate) struct Handle {
     shared: Shared,
     pub(crate) driver: driver::Handle,
     pub(crate) blocking: BlockingSpawner,
+    pub(crate) info: Info,
     event_interval: u32,
     global_queue_interval: u32,
 }
@@ -81,6 +83,7 @@ impl CurrentThread {
         driver: Driver,
         driver_handle: driver::Handle,
         blocking: BlockingSpawner,
+        info: Info,
         event_interval: u32,
         global_queue_interval: u32,
     ) -> (CurrentThread, Arc<Handle>) {
@@ -93,6 +96,7 @@ impl CurrentThread {
             },
             driver: driver_handle,
             blocking,
+            info,
             event_interval: event_interval.max(1),
             global_queue_interval: global_queue_interval.max(1),
         });
@@ -229,6 +233,11 @@ impl Drop for CoreGuard<'_> {
 }
 
 impl Context {
+    /// Whether the core is here. (Borrowed, it is in use here.)
+    pub(super) fn holds_core(&self) -> bool {
+        self.core.try_borrow().map_or(true, |core| core.is_some())
+    }
+
     fn run<F: Future>(&self, mut future: Pin<&mut F>) -> F::Output {
         let handle = &self.handle;
         let waker = Waker::from(handle.clone());

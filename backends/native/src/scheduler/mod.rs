@@ -46,6 +46,13 @@ impl Handle {
         }
     }
 
+    pub(crate) fn info(&self) -> &crate::runtime::info::Info {
+        match self {
+            Handle::CurrentThread(h) => &h.info,
+            Handle::MultiThread(h) => &h.info,
+        }
+    }
+
     pub(crate) fn driver(&self) -> &driver::Handle {
         match self {
             Handle::CurrentThread(h) => &h.driver,
@@ -63,6 +70,17 @@ impl Handle {
 }
 
 impl Context {
+    /// The index of the worker this thread is, as `runtime::worker_index` reports
+    /// it: 0 on the thread holding a current-thread runtime's core; a multi-thread
+    /// worker's own index; `None` on a thread without a core (a multi-thread
+    /// `block_on`, or a worker whose core `block_in_place` handed away).
+    pub(crate) fn worker_index(&self) -> Option<usize> {
+        match self {
+            Context::CurrentThread(cx) => cx.holds_core().then_some(0),
+            Context::MultiThread(cx) => cx.core_index(),
+        }
+    }
+
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
             Context::CurrentThread(cx) => cx.defer(waker),

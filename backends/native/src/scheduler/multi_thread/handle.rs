@@ -26,6 +26,7 @@ pub(crate) struct Handle {
     pub(super) shared: Shared,
     pub(crate) driver: driver::Handle,
     pub(crate) blocking: crate::blocking::BlockingSpawner,
+    pub(crate) info: crate::runtime::info::Info,
 }
 
 pub(super) struct Shared {

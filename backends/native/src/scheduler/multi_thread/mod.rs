@@ -47,6 +47,7 @@ impl MultiThread {
         driver: Driver,
         driver_handle: driver::Handle,
         blocking: BlockingSpawner,
+        info: crate::runtime::info::Info,
         settings: Settings,
     ) -> std::io::Result<(MultiThread, Arc<Handle>)> {
         let num_workers = settings.num_workers.max(1);
@@ -76,6 +77,7 @@ impl MultiThread {
             },
             driver: driver_handle,
             blocking,
+            info,
         });
         for core in cores {
             let worker = Worker::new(handle.clone(), core);

@@ -238,6 +238,12 @@ pub(super) fn run(worker: Arc<Worker>) {
 }
 
 impl Context {
+    /// The index of the core this worker holds, if it holds one. (Borrowed, it is
+    /// in use here, and not to be read.)
+    pub(crate) fn core_index(&self) -> Option<usize> {
+        self.core.try_borrow().ok()?.as_ref().map(|core| core.index)
+    }
+
     pub(super) fn handle(&self) -> &Arc<Handle> {
         &self.worker.handle
     }
