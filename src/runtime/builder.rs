@@ -28,6 +28,8 @@ pub struct Builder {
     pub(crate) thread_stack_size: Option<usize>,
     pub(crate) on_thread_start: Option<Callback>,
     pub(crate) on_thread_stop: Option<Callback>,
+    pub(crate) on_thread_park: Option<Callback>,
+    pub(crate) on_thread_unpark: Option<Callback>,
     pub(crate) keep_alive: Option<Duration>,
     pub(crate) enable_io: bool,
     pub(crate) enable_time: bool,
@@ -68,6 +70,8 @@ impl Builder {
             thread_stack_size: None,
             on_thread_start: None,
             on_thread_stop: None,
+            on_thread_park: None,
+            on_thread_unpark: None,
             keep_alive: None,
             enable_io: false,
             enable_time: false,
@@ -164,6 +168,46 @@ impl Builder {
         F: Fn() + Send + Sync + 'static,
     {
         self.on_thread_stop = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on a runtime thread just before it parks: it has no task to run
+    /// and is about to wait for one. `f` runs inside the runtime, so it may spawn,
+    /// and a task it spawns is run at once rather than waited for. A second call
+    /// replaces the first `f`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// let parks = Arc::new(AtomicUsize::new(0));
+    /// let counted = parks.clone();
+    /// let runtime = avx::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .on_thread_park(move || {
+    ///         counted.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// runtime.block_on(async { avx::time::sleep(std::time::Duration::from_millis(1)).await });
+    /// assert!(parks.load(Ordering::Relaxed) >= 1);
+    /// ```
+    pub fn on_thread_park<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_thread_park = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on a runtime thread just after it unparks, before it takes up tasks
+    /// again; it pairs with [`on_thread_park`](Self::on_thread_park). A second call
+    /// replaces the first `f`.
+    pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_thread_unpark = Some(Arc::new(f));
         self
     }
 

@@ -23,6 +23,8 @@ pub(super) fn build(builder: &Builder) -> io::Result<Runtime> {
     config.thread_stack_size = builder.thread_stack_size;
     config.on_thread_start = builder.on_thread_start.clone();
     config.on_thread_stop = builder.on_thread_stop.clone();
+    config.on_thread_park = builder.on_thread_park.clone();
+    config.on_thread_unpark = builder.on_thread_unpark.clone();
     if let Some(keep_alive) = builder.keep_alive {
         config.thread_keep_alive = keep_alive;
     }

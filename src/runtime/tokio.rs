@@ -21,6 +21,8 @@ pub(super) fn build(builder: &Builder) -> io::Result<Runtime> {
         thread_stack_size: builder.thread_stack_size,
         on_thread_start: builder.on_thread_start.clone(),
         on_thread_stop: builder.on_thread_stop.clone(),
+        on_thread_park: builder.on_thread_park.clone(),
+        on_thread_unpark: builder.on_thread_unpark.clone(),
         thread_keep_alive: builder.keep_alive,
         enable_io: builder.enable_io,
         enable_time: builder.enable_time,

@@ -196,6 +196,65 @@ fn block_in_place_keeps_the_runtime_context() {
 }
 
 #[test]
+fn block_in_place_wakes_what_the_task_deferred_before_it() {
+    // `yield_now` defers its wake to the worker loop, which does not run again on
+    // this thread until the blocking call ends: the hand-off must wake it first.
+    let rt = builder(Flavor::MultiThread)
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let woken = rt.block_on(async {
+        avx::spawn(async {
+            let flag = Arc::new(WakeFlag::default());
+            let waker = std::task::Waker::from(flag.clone());
+            let mut cx = std::task::Context::from_waker(&waker);
+            assert!(pin!(task::yield_now()).poll(&mut cx).is_pending());
+            task::block_in_place(|| flag.0.load(Ordering::SeqCst))
+        })
+        .await
+        .unwrap()
+    });
+    assert!(woken);
+}
+
+#[test]
+fn a_handle_block_on_inside_block_in_place_outlasts_its_budget() {
+    // More lock acquisitions than one budget allows: once it is spent each acquire
+    // wakes itself, and that wake must reach this thread, which has no worker
+    // loop to run deferred wakes.
+    let rt = builder(Flavor::MultiThread)
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let last = rt.block_on(async {
+        avx::spawn(async {
+            task::block_in_place(|| {
+                Handle::current().block_on(async {
+                    let lock = avx::sync::Mutex::new(0);
+                    for i in 0..1_000 {
+                        *lock.lock().await = i;
+                    }
+                    lock.into_inner()
+                })
+            })
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(last, 999);
+}
+
+/// A waker that records that it was woken.
+#[derive(Default)]
+struct WakeFlag(AtomicBool);
+
+impl std::task::Wake for WakeFlag {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+#[test]
 fn block_in_place_in_block_on_of_a_multi_thread_runtime_runs() {
     let rt = runtime(Flavor::MultiThread);
     assert_eq!(rt.block_on(async { task::block_in_place(|| 4) }), 4);

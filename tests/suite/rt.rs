@@ -405,3 +405,81 @@ fn io_on_a_dropped_runtime_fails_with_the_shutdown_error() {
         "shut"
     )));
 }
+
+#[test]
+fn the_park_hooks_run_around_each_idle_wait() {
+    for flavor in FLAVORS {
+        let parks = Arc::new(AtomicUsize::new(0));
+        let unparks = Arc::new(AtomicUsize::new(0));
+        let (p, u) = (parks.clone(), unparks.clone());
+        let rt = builder(flavor)
+            .on_thread_park(move || {
+                p.fetch_add(1, Ordering::SeqCst);
+            })
+            .on_thread_unpark(move || {
+                u.fetch_add(1, Ordering::SeqCst);
+            })
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (tx, rx) = avx::sync::oneshot::channel();
+            let seen = parks.clone();
+            // Answers only once a runtime thread has gone idle waiting for it.
+            let answer = std::thread::spawn(move || {
+                while seen.load(Ordering::SeqCst) == 0 {
+                    std::thread::yield_now();
+                }
+                tx.send(()).unwrap();
+            });
+            avx::spawn(async move { rx.await.unwrap() }).await.unwrap();
+            answer.join().unwrap();
+        });
+        drop(rt);
+        let (parks, unparks) = (parks.load(Ordering::SeqCst), unparks.load(Ordering::SeqCst));
+        assert!(parks >= 1, "{flavor:?}");
+        assert_eq!(unparks, parks, "{flavor:?}: every park ends in an unpark");
+    }
+}
+
+#[test]
+fn a_task_the_park_hook_spawns_runs_instead_of_the_wait() {
+    for flavor in FLAVORS {
+        let (tx, rx) = avx::sync::oneshot::channel();
+        let tx = std::sync::Mutex::new(Some(tx));
+        let rt = builder(flavor)
+            .on_thread_park(move || {
+                if let Some(tx) = tx.lock().unwrap().take() {
+                    avx::spawn(async move { tx.send(7).unwrap() });
+                }
+            })
+            .build()
+            .unwrap();
+        // Nothing else would ever send: only the hook's task completes this.
+        assert_eq!(rt.block_on(rx).unwrap(), 7, "{flavor:?}");
+    }
+}
+
+#[test]
+fn a_wake_the_park_hook_defers_is_not_slept_through() {
+    // The hook polls `yield_now`, whose wake is deferred to the scheduler; the
+    // wake notifies what `block_on` waits for, so parking before it would hang.
+    struct NotifyOnWake(avx::sync::Notify);
+    impl std::task::Wake for NotifyOnWake {
+        fn wake(self: Arc<Self>) {
+            self.0.notify_one();
+        }
+    }
+    let notify = Arc::new(NotifyOnWake(avx::sync::Notify::new()));
+    let waker = std::task::Waker::from(notify.clone());
+    let polled = std::sync::atomic::AtomicBool::new(false);
+    let rt = builder(Flavor::CurrentThread)
+        .on_thread_park(move || {
+            if !polled.swap(true, Ordering::SeqCst) {
+                let mut cx = std::task::Context::from_waker(&waker);
+                let _ = std::pin::pin!(avx::task::yield_now()).poll(&mut cx);
+            }
+        })
+        .build()
+        .unwrap();
+    rt.block_on(notify.0.notified());
+}

@@ -37,6 +37,10 @@ pub struct Config {
     pub on_thread_start: Option<Callback>,
     /// `on_thread_stop`.
     pub on_thread_stop: Option<Callback>,
+    /// `on_thread_park`.
+    pub on_thread_park: Option<Callback>,
+    /// `on_thread_unpark`.
+    pub on_thread_unpark: Option<Callback>,
     /// `thread_keep_alive`.
     pub thread_keep_alive: Option<Duration>,
     /// `enable_io`.
@@ -111,6 +115,12 @@ pub fn build(config: &Config) -> io::Result<tokio::runtime::Runtime> {
     }
     if let Some(hook) = config.on_thread_stop.clone() {
         builder.on_thread_stop(move || hook());
+    }
+    if let Some(hook) = config.on_thread_park.clone() {
+        builder.on_thread_park(move || hook());
+    }
+    if let Some(hook) = config.on_thread_unpark.clone() {
+        builder.on_thread_unpark(move || hook());
     }
     if let Some(keep_alive) = config.thread_keep_alive {
         builder.thread_keep_alive(keep_alive);

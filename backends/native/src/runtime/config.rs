@@ -36,6 +36,10 @@ pub struct Config {
     pub on_thread_start: Option<Callback>,
     /// Runs on each runtime thread before it stops.
     pub on_thread_stop: Option<Callback>,
+    /// Runs on a runtime thread just before it goes idle.
+    pub on_thread_park: Option<Callback>,
+    /// Runs on a runtime thread just after it wakes from idle.
+    pub on_thread_unpark: Option<Callback>,
     /// How long an idle blocking thread waits for work before it exits.
     pub thread_keep_alive: Duration,
     /// Whether the I/O reactor runs.
@@ -54,6 +58,36 @@ pub struct Config {
     pub name: Option<String>,
 }
 
+/// The hooks a scheduler runs around parking a thread that ran out of tasks.
+#[derive(Clone, Default)]
+pub(crate) struct ParkHooks {
+    before_park: Option<Callback>,
+    after_unpark: Option<Callback>,
+}
+
+impl ParkHooks {
+    pub(crate) fn new(config: &Config) -> ParkHooks {
+        ParkHooks {
+            before_park: config.on_thread_park.clone(),
+            after_unpark: config.on_thread_unpark.clone(),
+        }
+    }
+
+    /// Runs the park hook: the thread has no task to run and is about to wait.
+    pub(crate) fn before_park(&self) {
+        if let Some(hook) = &self.before_park {
+            hook();
+        }
+    }
+
+    /// Runs the unpark hook: the wait that `before_park` announced is over.
+    pub(crate) fn after_unpark(&self) {
+        if let Some(hook) = &self.after_unpark {
+            hook();
+        }
+    }
+}
+
 impl Config {
     /// tokio's defaults for `flavor`.
     pub fn new(flavor: Flavor) -> Config {
@@ -66,6 +100,8 @@ impl Config {
             name: None,
             on_thread_start: None,
             on_thread_stop: None,
+            on_thread_park: None,
+            on_thread_unpark: None,
             thread_keep_alive: Duration::from_secs(10),
             enable_io: false,
             enable_time: false,
@@ -75,11 +111,10 @@ impl Config {
         }
     }
 
-    pub(crate) fn global_queue_interval(&self) -> u32 {
-        self.global_queue_interval.unwrap_or(match self.flavor {
-            Flavor::CurrentThread => 31,
-            Flavor::MultiThread => 61,
-        })
+    /// The current-thread scheduler's interval: the builder's, else tokio's 31. (The
+    /// multi-thread scheduler tunes its own when the builder sets none.)
+    pub(crate) fn current_thread_queue_interval(&self) -> u32 {
+        self.global_queue_interval.unwrap_or(31)
     }
 }
 

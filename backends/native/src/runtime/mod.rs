@@ -8,6 +8,7 @@ mod handle;
 pub(crate) mod info;
 pub(crate) mod park;
 
+pub(crate) use config::ParkHooks;
 pub use config::{Callback, Config, Flavor, ThreadNameFn};
 pub use context::{SuspendGuard, TryCurrentError, has_current, is_driving, suspend};
 pub use handle::{EnterGuard, Handle};
@@ -67,8 +68,9 @@ impl Runtime {
                     driver_handle,
                     blocking,
                     info,
+                    ParkHooks::new(&config),
                     config.event_interval,
-                    config.global_queue_interval(),
+                    config.current_thread_queue_interval(),
                 );
                 (
                     Scheduler::CurrentThread(scheduler),
@@ -86,8 +88,9 @@ impl Runtime {
                     info,
                     scheduler::multi_thread::Settings {
                         num_workers,
+                        hooks: ParkHooks::new(&config),
                         event_interval: config.event_interval,
-                        global_queue_interval: config.global_queue_interval(),
+                        global_queue_interval: config.global_queue_interval,
                     },
                 )?;
                 (

@@ -27,6 +27,7 @@ use std::time::Duration;
 use super::defer::Defer;
 use super::inject::Inject;
 use crate::blocking::BlockingSpawner;
+use crate::runtime::ParkHooks;
 use crate::runtime::context;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::info::Info;
@@ -50,6 +51,7 @@ pub(crate) struct Handle {
     pub(crate) driver: driver::Handle,
     pub(crate) blocking: BlockingSpawner,
     pub(crate) info: Info,
+    hooks: ParkHooks,
     event_interval: u32,
     global_queue_interval: u32,
 }
@@ -84,6 +86,7 @@ impl CurrentThread {
         driver_handle: driver::Handle,
         blocking: BlockingSpawner,
         info: Info,
+        hooks: ParkHooks,
         event_interval: u32,
         global_queue_interval: u32,
     ) -> (CurrentThread, Arc<Handle>) {
@@ -97,6 +100,7 @@ impl CurrentThread {
             driver: driver_handle,
             blocking,
             info,
+            hooks,
             event_interval: event_interval.max(1),
             global_queue_interval: global_queue_interval.max(1),
         });
@@ -290,6 +294,8 @@ impl Context {
         let shared = &self.handle.shared;
         shared.woken.load(Ordering::Relaxed)
             || !shared.inject.is_empty()
+            // A waker deferred by the park hook (a `yield_now` polled there).
+            || !self.defer.is_empty()
             || self
                 .core
                 .borrow()
@@ -299,6 +305,9 @@ impl Context {
 
     /// Blocks in the driver until there is something to do.
     fn park(&self) {
+        // With the core in the context: the hook may spawn, and then the check
+        // below finds work and does not wait.
+        self.handle.hooks.before_park();
         let mut driver = self.take_driver();
         let shared = &self.handle.shared;
         shared.parked.store(true, Ordering::Relaxed);
@@ -318,6 +327,7 @@ impl Context {
         shared.parked.store(false, Ordering::Relaxed);
         self.put_driver(driver);
         self.defer.wake();
+        self.handle.hooks.after_unpark();
     }
 
     /// Polls the driver without blocking.

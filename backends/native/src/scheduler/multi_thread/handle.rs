@@ -43,8 +43,8 @@ pub(super) struct Shared {
     /// Threads inside `block_on` that are polling their future right now: a paused
     /// clock must not jump ahead while they compute.
     pub(super) busy_block_on: AtomicUsize,
+    pub(super) hooks: crate::runtime::ParkHooks,
     pub(super) event_interval: u32,
-    pub(super) global_queue_interval: u32,
     pub(super) driver: Arc<super::park::SharedDriver>,
 }
 

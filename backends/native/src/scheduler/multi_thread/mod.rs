@@ -10,6 +10,7 @@ mod handle;
 mod idle;
 mod park;
 pub(crate) mod queue;
+mod queue_interval;
 mod worker;
 
 pub(crate) use handle::Handle;
@@ -38,8 +39,10 @@ pub(crate) struct MultiThread;
 
 pub(crate) struct Settings {
     pub(crate) num_workers: usize,
+    pub(crate) hooks: crate::runtime::ParkHooks,
     pub(crate) event_interval: u32,
-    pub(crate) global_queue_interval: u32,
+    /// `None`: tuned by each worker (see `queue_interval`).
+    pub(crate) global_queue_interval: Option<u32>,
 }
 
 impl MultiThread {
@@ -61,7 +64,12 @@ impl MultiThread {
                 steal,
                 unpark: park.unparker(),
             });
-            cores.push(Core::new(index, run_queue, park));
+            cores.push(Core::new(
+                index,
+                run_queue,
+                park,
+                settings.global_queue_interval,
+            ));
         }
         let handle = Arc::new(Handle {
             shared: Shared {
@@ -71,8 +79,8 @@ impl MultiThread {
                 owned: OwnedTasks::new(num_workers * 4),
                 shutdown_cores: Mutex::new(Vec::with_capacity(num_workers)),
                 busy_block_on: AtomicUsize::new(0),
+                hooks: settings.hooks,
                 event_interval: settings.event_interval.max(1),
-                global_queue_interval: settings.global_queue_interval.max(1),
                 driver: shared_driver,
             },
             driver: driver_handle,

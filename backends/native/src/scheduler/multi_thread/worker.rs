@@ -5,7 +5,7 @@
 //! ```text
 //! every event_interval ticks: poll the driver without blocking, look for shutdown
 //! next task: the injection queue first every global_queue_interval ticks (so
-//!     remote tasks are not starved), else LIFO slot → local queue → a batch from
+//!     remote tasks are not starved; tuned, see `queue_interval`), else LIFO slot → local queue → a batch from
 //!     the injection queue
 //! none: steal half of a random other worker's queue (searching)
 //! none: park — on the shared driver if free, else on a condvar
@@ -26,6 +26,7 @@ use std::time::Duration;
 use super::handle::{Handle, Queued};
 use super::park::Parker;
 use super::queue::Local;
+use super::queue_interval::QueueInterval;
 use crate::runtime::context;
 use crate::scheduler::defer::Defer;
 use std::task::Waker;
@@ -43,6 +44,7 @@ pub(crate) struct Core {
     pub(super) run_queue: Local<Queued>,
     is_searching: bool,
     is_shutdown: bool,
+    queue_interval: QueueInterval,
     /// `None` while the worker is parked (the parker is in use).
     pub(super) park: Option<Parker>,
     rand: FastRand,
@@ -67,7 +69,12 @@ pub(crate) struct Context {
 struct CoreLost;
 
 impl Core {
-    pub(super) fn new(index: usize, run_queue: Local<Queued>, park: Parker) -> Box<Core> {
+    pub(super) fn new(
+        index: usize,
+        run_queue: Local<Queued>,
+        park: Parker,
+        global_queue_interval: Option<u32>,
+    ) -> Box<Core> {
         Box::new(Core {
             index,
             tick: 0,
@@ -75,13 +82,15 @@ impl Core {
             run_queue,
             is_searching: false,
             is_shutdown: false,
+            queue_interval: QueueInterval::new(global_queue_interval),
             park: Some(park),
             rand: FastRand::new(index as u64 + 1),
         })
     }
 
     fn next_task(&mut self, handle: &Handle) -> Option<Queued> {
-        if self.tick % handle.shared.global_queue_interval == 0 {
+        if self.tick % self.queue_interval.get() == 0 {
+            self.queue_interval.retune();
             return handle
                 .shared
                 .inject
@@ -250,17 +259,23 @@ impl Context {
 
     fn run(&self, mut core: Box<Core>) -> Result<Box<Core>, CoreLost> {
         let handle = self.handle().clone();
+        core.queue_interval.start_batch();
         while !core.is_shutdown {
             core.tick = core.tick.wrapping_add(1);
             if core.tick % handle.shared.event_interval == 0 {
+                core.queue_interval.end_batch();
                 core = self.park_timeout(core, Some(Duration::ZERO));
                 core.maintenance(&handle);
+                core.queue_interval.start_batch();
             }
             if let Some(task) = core.next_task(&handle) {
                 core = self.run_task(task, core)?;
                 continue;
             }
+            // Out of local work: the batch of polls ends here.
+            core.queue_interval.end_batch();
             if let Some(task) = core.steal_work(&handle) {
+                core.queue_interval.start_batch();
                 core = self.run_task(task, core)?;
                 continue;
             }
@@ -269,6 +284,7 @@ impl Context {
             } else {
                 self.park_timeout(core, Some(Duration::ZERO))
             };
+            core.queue_interval.start_batch();
         }
         Ok(core)
     }
@@ -276,6 +292,7 @@ impl Context {
     fn run_task(&self, task: Queued, mut core: Box<Core>) -> Result<Box<Core>, CoreLost> {
         let handle = self.handle();
         core.transition_from_searching(handle);
+        core.queue_interval.polled();
         *self.core.borrow_mut() = Some(core);
         crate::coop::budget(|| {
             task.run();
@@ -292,6 +309,7 @@ impl Context {
                     return Ok(core);
                 }
                 lifo_polls += 1;
+                core.queue_interval.polled();
                 *self.core.borrow_mut() = Some(core);
                 task.run();
             }
@@ -300,6 +318,7 @@ impl Context {
 
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
         let handle = self.handle();
+        handle.shared.hooks.before_park();
         if core.transition_to_parked(handle) {
             while !core.is_shutdown {
                 core = self.park_timeout(core, None);
@@ -309,6 +328,7 @@ impl Context {
                 }
             }
         }
+        handle.shared.hooks.after_unpark();
         core
     }
 
@@ -338,7 +358,14 @@ impl Context {
     }
 
     pub(crate) fn defer(&self, waker: &Waker) {
-        self.defer.defer(waker);
+        // Without its core (handed away by `block_in_place`) this thread no longer
+        // runs the worker loop that wakes deferred wakers: a `Handle::block_on`
+        // there would wait for a wake that never comes. Wake at once instead.
+        if matches!(self.core.try_borrow().as_deref(), Ok(None)) {
+            waker.wake_by_ref();
+        } else {
+            self.defer.defer(waker);
+        }
     }
 }
 
@@ -365,7 +392,12 @@ pub(crate) fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
         }
         *cx.worker.core.lock().unwrap() = Some(core);
         match super::launch(&cx.worker.handle, cx.worker.clone()) {
-            Ok(()) => Some(cx.worker.clone()),
+            Ok(()) => {
+                // Wakers deferred by tasks this thread ran would wait for its worker
+                // loop, which does not come back until the blocking call ends.
+                cx.defer.wake();
+                Some(cx.worker.clone())
+            }
             Err(_) => {
                 // No thread to hand the core to: keep it, and block this worker
                 // (what a runtime out of threads can do).
