@@ -231,7 +231,13 @@ impl Builder {
 
     /// Scheduler ticks between polls of the I/O and timer drivers while tasks are
     /// always ready (default 61).
+    ///
+    /// # Panics
+    ///
+    /// If `val` is 0.
+    #[track_caller]
     pub fn event_interval(&mut self, val: u32) -> &mut Self {
+        assert!(val > 0, "event_interval must be greater than 0");
         self.event_interval = val;
         self
     }

@@ -49,10 +49,6 @@ pub(super) fn build(builder: &Builder) -> io::Result<Runtime> {
 pub(super) fn refuse_inside_tokio() {
     #[cfg(feature = "tokio")]
     if crate::backend::tokio_driving::get() || ::tokio::task::try_id().is_some() {
-        panic!(
-            "Cannot start a runtime from within a runtime. This happens because a function \
-             (like `block_on`) attempted to block the current thread while the thread is \
-             being used to drive asynchronous tasks."
-        );
+        panic!("{}", avx_native::runtime::NESTED_RUNTIME_ERROR);
     }
 }

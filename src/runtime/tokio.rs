@@ -44,10 +44,6 @@ pub(super) fn build(builder: &Builder) -> io::Result<Runtime> {
 #[track_caller]
 pub(super) fn refuse_inside_native_runtime() {
     if avx_native::runtime::is_driving() {
-        panic!(
-            "Cannot start a runtime from within a runtime. This happens because a function \
-             (like `block_on`) attempted to block the current thread while the thread is \
-             being used to drive asynchronous tasks."
-        );
+        panic!("{}", avx_native::runtime::NESTED_RUNTIME_ERROR);
     }
 }

@@ -102,7 +102,9 @@ fn nested_enter_guards_restore_in_order() {
 }
 
 #[test]
-#[should_panic(expected = "Cannot start a runtime from within a runtime")]
+#[should_panic(
+    expected = "Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks. If you are in an async function, use `.await` on the future instead of blocking on it."
+)]
 fn block_on_inside_block_on_panics() {
     let rt = runtime(Flavor::CurrentThread);
     let other = runtime(Flavor::CurrentThread);
@@ -482,4 +484,18 @@ fn a_wake_the_park_hook_defers_is_not_slept_through() {
         .build()
         .unwrap();
     rt.block_on(notify.0.notified());
+}
+
+#[test]
+fn a_zero_event_interval_panics_at_the_callers_line() {
+    let file = super::panic_file(|| {
+        builder(Flavor::MultiThread).event_interval(0);
+    });
+    assert_eq!(file.as_deref(), Some(file!()));
+    let panic = std::panic::catch_unwind(|| {
+        builder(Flavor::CurrentThread).event_interval(0);
+    })
+    .unwrap_err();
+    let message = panic.downcast_ref::<&str>().copied();
+    assert_eq!(message, Some("event_interval must be greater than 0"));
 }

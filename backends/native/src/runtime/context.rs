@@ -30,9 +30,11 @@ pub(crate) const CONTEXT_MISSING_ERROR: &str =
 pub(crate) const THREAD_LOCAL_DESTROYED_ERROR: &str =
     "The Tokio context thread-local variable has been destroyed.";
 
-const NESTED_RUNTIME_ERROR: &str = "Cannot start a runtime from within a runtime. This happens \
-    because a function (like `block_on`) attempted to block the current thread while the \
-    thread is being used to drive asynchronous tasks.";
+/// tokio 1.54's message, verbatim.
+pub const NESTED_RUNTIME_ERROR: &str = "Cannot start a runtime from within a runtime. This \
+    happens because a function (like `block_on`) attempted to block the current thread while \
+    the thread is being used to drive asynchronous tasks. If you are in an async function, \
+    use `.await` on the future instead of blocking on it.";
 
 struct Context {
     current: RefCell<Option<scheduler::Handle>>,

@@ -10,7 +10,9 @@ pub(crate) mod park;
 
 pub(crate) use config::ParkHooks;
 pub use config::{Callback, Config, Flavor, ThreadNameFn};
-pub use context::{SuspendGuard, TryCurrentError, has_current, is_driving, suspend};
+pub use context::{
+    NESTED_RUNTIME_ERROR, SuspendGuard, TryCurrentError, has_current, is_driving, suspend,
+};
 pub use handle::{EnterGuard, Handle};
 
 /// The index of the runtime worker this thread is, if it is one; see
