@@ -182,8 +182,8 @@ impl HeadScanner {
 
     /// Scans on from where the last call stopped. `Ok(Some(len))` when the head is
     /// complete: it is `buf[..len]`, and the spans describe it. `Ok(None)` when more
-    /// bytes are needed. After an error the scanner must be reset before reuse; after
-    /// a complete head, the next call starts on a new one.
+    /// bytes are needed. After an error, or a complete head, the next call starts on
+    /// a new head.
     pub(crate) fn scan(
         &mut self,
         buf: &[u8],
@@ -193,13 +193,16 @@ impl HeadScanner {
             self.reset();
         }
         let window = &buf[..buf.len().min(limits.max_size)];
-        match self.run(window, limits)? {
-            Some(len) => Ok(Some(len)),
+        let result = match self.run(window, limits) {
             // The head is not over within `max_size` bytes and the buffer holds more:
             // it cannot fit.
-            None if buf.len() >= limits.max_size => Err(ParseError::HeadTooLarge),
-            None => Ok(None),
+            Ok(None) if buf.len() >= limits.max_size => Err(ParseError::HeadTooLarge),
+            result => result,
+        };
+        if result.is_err() {
+            self.reset();
         }
+        result
     }
 
     fn run(&mut self, buf: &[u8], limits: &ScanLimits) -> Result<Option<usize>, ParseError> {

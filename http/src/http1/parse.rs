@@ -72,13 +72,8 @@ impl RequestParser {
     /// incomplete (append more bytes and call again), the head once it is complete
     /// (its bytes removed from `buf`), or the first fault found in it.
     pub fn parse(&mut self, buf: &mut BytesMut) -> Result<Option<Parsed<RequestHead>>, ParseError> {
-        let len = match self.scanner.scan(buf, &self.limits) {
-            Ok(Some(len)) => len,
-            Ok(None) => return Ok(None),
-            Err(error) => {
-                self.scanner.reset();
-                return Err(error);
-            }
+        let Some(len) = self.scanner.scan(buf, &self.limits)? else {
+            return Ok(None);
         };
         let scanner = &self.scanner;
         let result = if shares_head(scanner, &buf[..len]) {
@@ -89,7 +84,7 @@ impl RequestParser {
             buf.advance(len);
             result
         };
-        self.scanner.reset();
+        // The scanner starts over on its next call.
         result
     }
 
@@ -117,27 +112,16 @@ impl RequestParser {
         &'a mut self,
         buf: &'a [u8],
     ) -> Result<Option<Parsed<RequestHeadRef<'a>>>, ParseError> {
-        let len = match self.scanner.scan(buf, &self.limits) {
-            Ok(Some(len)) => len,
-            Ok(None) => return Ok(None),
-            Err(error) => {
-                self.scanner.reset();
-                return Err(error);
-            }
+        let Some(len) = self.scanner.scan(buf, &self.limits)? else {
+            return Ok(None);
         };
-        let head = &buf[..len];
-        match self.scanner.framing.request(self.scanner.version) {
-            // The scanner starts over on its next call, which cannot come while the
-            // view borrows it.
-            Ok(framing) => Ok(Some(Parsed {
-                head: RequestHeadRef::new(head, &self.scanner),
-                framing,
-            })),
-            Err(error) => {
-                self.scanner.reset();
-                Err(error)
-            }
-        }
+        let framing = self.scanner.framing.request(self.scanner.version)?;
+        // The scanner starts over on its next call, which cannot come while the view
+        // borrows it.
+        Ok(Some(Parsed {
+            head: RequestHeadRef::new(&buf[..len], &self.scanner),
+            framing,
+        }))
     }
 
     /// Whether part of a head has been read: a byte of it was examined by a call that
@@ -183,18 +167,11 @@ impl ResponseParser {
         buf: &mut BytesMut,
         method: &Method,
     ) -> Result<Option<Parsed<ResponseHead>>, ParseError> {
-        let len = match self.scanner.scan(buf, &self.limits) {
-            Ok(Some(len)) => len,
-            Ok(None) => return Ok(None),
-            Err(error) => {
-                self.scanner.reset();
-                return Err(error);
-            }
+        let Some(len) = self.scanner.scan(buf, &self.limits)? else {
+            return Ok(None);
         };
         let bytes = buf.split_to(len).freeze();
-        let result = build_response(&self.scanner, HeadBytes::shared(&bytes), method);
-        self.scanner.reset();
-        result.map(Some)
+        build_response(&self.scanner, HeadBytes::shared(&bytes), method).map(Some)
     }
 
     /// Whether part of a head has been read.
