@@ -189,10 +189,14 @@ impl<T: Run> BlockingPool<T> {
         &self.spawner
     }
 
-    /// Stops taking work, cancels every queued item, and waits for running ones:
-    /// forever with `None`, else until `timeout` has passed, after which threads
-    /// still running are left to finish on their own. Calls after the first return
-    /// at once. Called from one of this pool's own threads, it waits for the others.
+    /// Stops taking work and waits for the pool's threads to finish what they run
+    /// and what is queued: forever with `None`, else until `timeout` has passed,
+    /// after which threads still running are left to finish on their own. Queued
+    /// items still run, as tokio's do (its threads empty the queue before they
+    /// exit), so work handed to `spawn_blocking` before a runtime is dropped is not
+    /// lost; only an item no thread is left to take is cancelled. Calls after the
+    /// first return at once. Called from one of this pool's own threads, it waits
+    /// for the others.
     pub(crate) fn shutdown(&mut self, timeout: Option<Duration>) {
         let shared = &self.spawner.shared;
         let mut state = shared.lock();
@@ -201,7 +205,7 @@ impl<T: Run> BlockingPool<T> {
         }
         state.shutdown = true;
         let mandatory = mem::take(&mut state.mandatory);
-        let queued = mem::take(&mut state.queue);
+        let queued = shared.stranded(&mut state);
         shared.work.notify_all();
         drop(state);
 
@@ -388,17 +392,23 @@ impl<T: Run> Shared<T> {
             }
         }));
 
-        if kind == Kind::Pool && outcome.is_err() {
-            // `serve` leaves `threads` itself, except when it unwinds.
+        if kind == Kind::Pool {
             let mut state = self.lock();
-            state.threads -= 1;
-            if !state.shutdown && !state.queue.is_empty() {
-                // Queued items may have been counting on this thread; a
-                // replacement failing to start leaves them to the others.
-                if let Ok(true) = self.wake_or_start(&mut state) {
-                    drop(state);
-                    self.work.notify_one();
+            // `serve` leaves `threads` itself, except when it unwinds.
+            if outcome.is_err() {
+                state.threads -= 1;
+                if !state.shutdown && !state.queue.is_empty() {
+                    // Queued items may have been counting on this thread; a
+                    // replacement failing to start leaves them to the others.
+                    if let Ok(true) = self.wake_or_start(&mut state) {
+                        self.work.notify_one();
+                    }
                 }
+            }
+            let stranded = self.stranded(&mut state);
+            drop(state);
+            for task in stranded {
+                task.cancel();
             }
         }
 
@@ -433,6 +443,17 @@ impl<T: Run> Shared<T> {
         // right: the panic hook has already reported it.
         if let Err(payload) = outcome.and(stopped) {
             panic::resume_unwind(payload);
+        }
+    }
+
+    /// The queued items no thread will take, to be cancelled outside the lock: all
+    /// of them once the pool is shutting down and its last thread has left (before
+    /// that, the threads take every queued item before they exit).
+    fn stranded(&self, state: &mut State<T>) -> VecDeque<T> {
+        if state.shutdown && state.threads == 0 {
+            mem::take(&mut state.queue)
+        } else {
+            VecDeque::new()
         }
     }
 
