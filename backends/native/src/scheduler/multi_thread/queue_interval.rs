@@ -8,7 +8,7 @@
 //! The mean is a moving average over batches (runs of polls between parks and
 //! driver polls), weighted by each batch's number of polls.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The wall time aimed for between two checks of the injection queue, in ns.
 const TARGET_NS: f64 = 200_000.0;
@@ -20,6 +20,20 @@ const MIN: u32 = 2;
 const MAX: u32 = 127;
 /// The weight of one poll's time in the moving average.
 const ALPHA: f64 = 0.1;
+
+impl Tuning {
+    /// Folds a batch that took `elapsed` for its polls into the average.
+    fn record(&mut self, elapsed: Duration) {
+        if self.batch_polls == 0 {
+            return;
+        }
+        let polls = f64::from(self.batch_polls);
+        let mean = elapsed.as_nanos() as f64 / polls;
+        // A batch of n polls weighs as n single polls would.
+        let weight = 1.0 - (1.0 - ALPHA).powf(polls);
+        self.mean_poll_ns = weight * mean + (1.0 - weight) * self.mean_poll_ns;
+    }
+}
 
 /// One worker's interval.
 pub(super) struct QueueInterval {
@@ -78,17 +92,9 @@ impl QueueInterval {
         let Some(tuning) = &mut self.tuning else {
             return;
         };
-        let Some(start) = tuning.batch_start.take() else {
-            return;
-        };
-        if tuning.batch_polls == 0 {
-            return;
+        if let Some(start) = tuning.batch_start.take() {
+            tuning.record(start.elapsed());
         }
-        let polls = f64::from(tuning.batch_polls);
-        let mean = start.elapsed().as_nanos() as f64 / polls;
-        // A batch of n polls weighs as n single polls would.
-        let weight = 1.0 - (1.0 - ALPHA).powf(polls);
-        tuning.mean_poll_ns = weight * mean + (1.0 - weight) * tuning.mean_poll_ns;
     }
 
     /// Sets the interval from the average, ignoring changes of 2 or less (jitter).
@@ -107,18 +113,17 @@ impl QueueInterval {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
-    /// Polls that each take `poll` of wall time, in one batch of `polls`.
+    /// A batch of `polls` that each took `poll`, recorded as if measured (the
+    /// clock is left out, so the test holds however slowly it runs).
     fn batch(interval: &mut QueueInterval, polls: u32, poll: Duration) {
         interval.start_batch();
-        let start = interval.tuning.as_ref().unwrap().batch_start.unwrap();
         for _ in 0..polls {
             interval.polled();
         }
-        // Stand the batch's start back by its duration instead of waiting it out.
-        interval.tuning.as_mut().unwrap().batch_start = start.checked_sub(poll * polls);
-        interval.end_batch();
+        let tuning = interval.tuning.as_mut().unwrap();
+        tuning.batch_start = None;
+        tuning.record(poll * polls);
         interval.retune();
     }
 
