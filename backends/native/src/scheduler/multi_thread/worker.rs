@@ -5,8 +5,8 @@
 //! ```text
 //! every event_interval ticks: poll the driver without blocking, look for shutdown
 //! next task: the injection queue first every global_queue_interval ticks (so
-//!     remote tasks are not starved; tuned, see `queue_interval`), else LIFO slot → local queue → a batch from
-//!     the injection queue
+//!     remote tasks are not starved; tuned, see `queue_interval`), else LIFO
+//!     slot → local queue → a batch from the injection queue
 //! none: steal half of a random other worker's queue (searching)
 //! none: park — on the shared driver if free, else on a condvar
 //! ```
